@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+
+namespace AspireRouter.Contracts.Registry;
+
+/// <summary>Adds the seed's registry (providers, models, prices, categories) as the lowest-priority configuration source.</summary>
+public static class SeedRegistryConfiguration
+{
+    private const string ResourceName = "AspireRouter.Contracts.seed-registry.json";
+
+    /// <summary>Inserts the seed registry before every other source, so any configured value overrides it.</summary>
+    public static IConfigurationBuilder AddSeedRegistry(this IConfigurationBuilder configuration)
+    {
+        configuration.Sources.Insert(0, new JsonStreamConfigurationSource { Stream = OpenSeed() });
+        return configuration;
+    }
+
+    /// <summary>The seed registry as options, without any override (tests, tools).</summary>
+    public static RegistryOptions LoadSeedOptions()
+    {
+        var configuration = new ConfigurationBuilder().AddSeedRegistry().Build();
+        var options = new RegistryOptions();
+        configuration.GetSection(RegistryOptions.SectionName).Bind(options);
+        return options;
+    }
+
+    private static Stream OpenSeed() =>
+        typeof(SeedRegistryConfiguration).Assembly.GetManifestResourceStream(ResourceName)
+        ?? throw new InvalidOperationException($"Embedded resource '{ResourceName}' is missing.");
+}

@@ -1,0 +1,66 @@
+using System.Text.Unicode;
+using AspireRouter.Gateway.Execution;
+using AspireRouter.Gateway.Requests;
+using AspireRouter.Gateway.Routing;
+using Microsoft.Extensions.Options;
+
+namespace AspireRouter.Gateway.Apis;
+
+/// <summary>The OpenAI-compatible surface: <c>POST /v1/chat/completions</c>.</summary>
+public static class ChatCompletionsApi
+{
+    public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").WithTags("OpenAI");
+        api.MapPost("/chat/completions", CreateChatCompletion)
+            .WithName("CreateChatCompletion")
+            .WithSummary("Routes a chat completion to the model that fits its category; streams with stream=true.")
+            .DisableAntiforgery();
+        return app;
+    }
+
+    public static async Task CreateChatCompletion(
+        HttpContext context,
+        RegistryProvider registryProvider,
+        ChatExecutor executor,
+        IOptions<GatewayOptions> options)
+    {
+        var requestId = RequestIds.FromOrNew(context.Request.Headers[RoutingHeaders.RequestId]);
+        context.Response.Headers[RoutingHeaders.RequestId] = requestId;
+
+        var (body, readError) = await RequestBodyReader.ReadAsync(context, options.Value.MaxRequestBodyBytes);
+        if (readError is not null)
+        {
+            if (readError.Status != 0)
+            {
+                await OpenAiErrors.WriteAsync(context, readError);
+            }
+
+            return;
+        }
+
+        if (!Utf8.IsValid(body.Span))
+        {
+            await OpenAiErrors.WriteAsync(context, RequestError.Invalid("The request body is not valid UTF-8.", null, "invalid_encoding"));
+            return;
+        }
+
+        var request = ChatRequestParser.Parse(body, out var parseError);
+        if (request is null)
+        {
+            await OpenAiErrors.WriteAsync(context, parseError!);
+            return;
+        }
+
+        var registry = registryProvider.Current;
+        var target = CategoryResolver.Resolve(registry, request, context.Request.Headers[CategoryResolver.CategoryHeader], out var resolveError);
+        if (target is null)
+        {
+            await OpenAiErrors.WriteAsync(context, resolveError!);
+            return;
+        }
+
+        var candidates = CandidateSelector.Select(registry, target, request, options.Value.Region);
+        await executor.ExecuteAsync(context, request, target, candidates, requestId);
+    }
+}

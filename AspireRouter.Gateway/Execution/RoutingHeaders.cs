@@ -1,0 +1,13 @@
+namespace AspireRouter.Gateway.Execution;
+
+/// <summary>Response headers that explain the routing decision.</summary>
+public static class RoutingHeaders
+{
+    public const string RequestId = "X-Request-Id";
+    public const string Category = "X-AspireRouter-Category";
+    public const string Model = "X-AspireRouter-Model";
+    public const string Region = "X-AspireRouter-Region";
+    public const string Attempts = "X-AspireRouter-Attempts";
+    public const string Fallback = "X-AspireRouter-Fallback";
+    public const string Reason = "X-AspireRouter-Route-Reason";
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Headers;
+using AspireRouter.Gateway.Routing;
+
+namespace AspireRouter.Gateway.Execution;
+
+/// <summary>
+/// One call to one candidate. For a success the response is held open (a stream's first chunk already read) so the
+/// caller can still choose another candidate until it writes the first byte to the client.
+/// </summary>
+public sealed class UpstreamAttempt : IAsyncDisposable
+{
+    /// <summary>Largest non-streaming response body buffered from a provider.</summary>
+    private const int MaxBufferedBody = 16 * 1024 * 1024;
+
+    private UpstreamAttempt(Candidate candidate) => Candidate = candidate;
+
+    public Candidate Candidate { get; }
+    public AttemptOutcome Outcome { get; private set; }
+    public HttpStatusCode? Status { get; private set; }
+    public string? ContentType { get; private set; }
+    public TimeSpan? RetryAfter { get; private set; }
+
+    /// <summary>Short description of the failure, safe to show to clients (no keys, no prompt text).</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>Non-streaming (or error) body, fully read.</summary>
+    public byte[]? Body { get; private set; }
+
+    /// <summary>For a streaming success: the bytes already read and the open upstream stream.</summary>
+    public ReadOnlyMemory<byte> FirstChunk { get; private set; }
+    public Stream? OpenStream { get; private set; }
+
+    private HttpResponseMessage? _response;
+
+    public static async Task<UpstreamAttempt> RunAsync(
+        HttpClient client,
+        Candidate candidate,
+        byte[] body,
+        bool stream,
+        string requestId,
+        TimeProvider time,
+        CancellationToken attemptToken,
+        CancellationToken clientAborted)
+    {
+        var attempt = new UpstreamAttempt(candidate);
+        using var message = new HttpRequestMessage(HttpMethod.Post, ChatCompletionsUri(candidate))
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } },
+        };
+        if (!string.IsNullOrEmpty(candidate.Endpoint.ApiKey))
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", candidate.Endpoint.ApiKey);
+        }
+
+        message.Headers.TryAddWithoutValidation("X-Request-Id", requestId);
+        message.Headers.Accept.Add(stream ? EventStream : Json);
+
+        try
+        {
+            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken);
+            attempt._response = response;
+            attempt.Status = response.StatusCode;
+            attempt.ContentType = response.Content.Headers.ContentType?.ToString();
+            if (!response.IsSuccessStatusCode)
+            {
+                attempt.Body = await ReadBoundedAsync(response, attemptToken);
+                attempt.RetryAfter = RetryPolicy.RetryAfter(response, time.GetUtcNow());
+                attempt.Outcome = RetryPolicy.IsRetryable(response.StatusCode) ? AttemptOutcome.Retryable : AttemptOutcome.ClientError;
+                attempt.Failure = $"HTTP {(int)response.StatusCode}";
+                return attempt;
+            }
+
+            if (stream)
+            {
+                var upstream = await response.Content.ReadAsStreamAsync(attemptToken);
+                var buffer = new byte[16 * 1024];
+                var read = await upstream.ReadAsync(buffer, attemptToken);
+                if (read == 0)
+                {
+                    attempt.Outcome = AttemptOutcome.Retryable;
+                    attempt.Failure = "stream ended before its first byte";
+                    return attempt;
+                }
+
+                attempt.FirstChunk = buffer.AsMemory(0, read);
+                attempt.OpenStream = upstream;
+            }
+            else
+            {
+                attempt.Body = await ReadBoundedAsync(response, attemptToken);
+            }
+
+            attempt.Outcome = AttemptOutcome.Success;
+            return attempt;
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            attempt.Outcome = AttemptOutcome.ClientAborted;
+            attempt.Failure = "client disconnected";
+            return attempt;
+        }
+        catch (OperationCanceledException)
+        {
+            attempt.Outcome = AttemptOutcome.DeadlineExceeded;
+            attempt.Failure = "timed out";
+            return attempt;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException)
+        {
+            attempt.Outcome = AttemptOutcome.Retryable;
+            attempt.Failure = ex is HttpRequestException { HttpRequestError: var kind } && kind != HttpRequestError.Unknown
+                ? $"connection error ({kind})"
+                : "connection error";
+            return attempt;
+        }
+    }
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
+
+    private static Uri ChatCompletionsUri(Candidate candidate)
+    {
+        var baseUrl = candidate.Endpoint.BaseUrl.OriginalString.TrimEnd('/');
+        return new Uri(baseUrl + "/chat/completions");
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken token)
+    {
+        if (response.Content.Headers.ContentLength is > MaxBufferedBody)
+        {
+            throw new InvalidDataException("provider response too large");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(token);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, token)) > 0)
+        {
+            if (buffer.Length + read > MaxBufferedBody)
+            {
+                throw new InvalidDataException("provider response too large");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (OpenStream is not null)
+        {
+            await OpenStream.DisposeAsync();
+        }
+
+        _response?.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using AspireRouter.Contracts.Registry;
+using AspireRouter.Gateway.Apis;
+using AspireRouter.Gateway.Execution;
+using AspireRouter.Gateway.Routing;
+using AspireRouter.Gateway.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace AspireRouter.Gateway.Extensions;
+
+/// <summary>The gateway's wiring: options, registry, provider HTTP client, routing and execution.</summary>
+public static class GatewayServiceExtensions
+{
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddSeedRegistry();
+
+        builder.Services.AddOptionsWithValidateOnStart<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsRulesValidator>();
+        builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>()
+            .BindConfiguration(RegistryOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RegistryProvider>();
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<ChatExecutor>();
+
+        builder.Services.AddHttpClient(ChatExecutor.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = DecompressionMethods.None,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                MaxConnectionsPerServer = int.MaxValue,
+            })
+            .WithoutResilienceDefaults();
+
+        builder.AddRedisClient("redis");
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        return builder;
+    }
+
+    public static WebApplication MapGatewayApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(UnhandledError.WriteAsync));
+        app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
+        app.MapChatCompletionsApi();
+        app.MapModelsApi();
+        return app;
+    }
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using AspireRouter.Contracts.Registry;
+using Microsoft.Extensions.Options;
+
+namespace AspireRouter.Gateway;
+
+/// <summary>The configuration section <c>Gateway</c>: this instance's region and request limits.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Home region of this instance (<c>global</c> or <c>cn</c>); its endpoints are preferred. Default: global.</summary>
+    [Required]
+    public string Region { get; set; } = Regions.Global;
+
+    /// <summary>Largest request body accepted, in bytes. Default: 4 MiB (images arrive inline as data URLs).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Base delay of exponential backoff between attempts on the same model. Default: 200 ms.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Upper bound of one backoff delay. Default: 2 s.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest silence allowed between two chunks of a stream once it has started. Default: 30 s.</summary>
+    public TimeSpan StreamStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+[OptionsValidator]
+public sealed partial class GatewayOptionsValidator : IValidateOptions<GatewayOptions>;
+
+/// <summary>Rules DataAnnotations cannot express; messages quote the bad values.</summary>
+public sealed class GatewayOptionsRulesValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var errors = new List<string>();
+        if (!Regions.IsKnown(options.Region))
+        {
+            errors.Add($"Gateway:Region '{options.Region}' is not a known region ({string.Join(", ", Regions.All)}).");
+        }
+
+        if (options.RetryBaseDelay <= TimeSpan.Zero || options.RetryMaxDelay < options.RetryBaseDelay)
+        {
+            errors.Add($"Gateway:RetryBaseDelay ({options.RetryBaseDelay}) must be positive and not above RetryMaxDelay ({options.RetryMaxDelay}).");
+        }
+
+        if (options.StreamStallTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"Gateway:StreamStallTimeout must be positive (got {options.StreamStallTimeout}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

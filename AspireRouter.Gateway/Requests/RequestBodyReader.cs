@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace AspireRouter.Gateway.Requests;
+
+/// <summary>Reads a request body up to a cap; a larger body is a 413, a broken one is dropped quietly.</summary>
+public static class RequestBodyReader
+{
+    /// <summary>Returns the body, or an error. An error with status 0 means the client is gone: write nothing.</summary>
+    public static async Task<(ReadOnlyMemory<byte> Body, RequestError? Error)> ReadAsync(HttpContext context, int maxBytes)
+    {
+        var request = context.Request;
+        if (request.ContentLength is { } declared && declared > maxBytes)
+        {
+            return (default, TooLarge(maxBytes));
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        var buffer = new byte[request.ContentLength is { } length and > 0 ? (int)length : 4096];
+        var total = 0;
+        try
+        {
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (buffer.Length >= maxBytes)
+                    {
+                        // One more byte would pass the cap: probe for it.
+                        var probe = new byte[1];
+                        if (await request.Body.ReadAsync(probe, context.RequestAborted) > 0)
+                        {
+                            return (default, TooLarge(maxBytes));
+                        }
+
+                        break;
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBytes));
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(total), context.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (default, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(maxBytes)
+                : new RequestError(ex.StatusCode, "The request body could not be read.", "invalid_request_error", null, "bad_request_body"));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return (default, new RequestError(0, "", "", null, null));
+        }
+
+        if (total == 0)
+        {
+            return (default, RequestError.Invalid("The request body is empty; send a JSON object.", null, "empty_body"));
+        }
+
+        return (buffer.AsMemory(0, total), null);
+    }
+
+    private static RequestError TooLarge(int maxBytes) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {maxBytes} bytes.", "invalid_request_error", null, "request_too_large");
+}

@@ -1,0 +1,88 @@
+using AspireRouter.Contracts.Registry;
+using AspireRouter.Gateway.Requests;
+
+namespace AspireRouter.Gateway.Routing;
+
+/// <summary>The ordered attempts for one request, and why the other models of its chain were left out.</summary>
+public sealed record CandidateList(IReadOnlyList<Candidate> Candidates, IReadOnlyList<string> Excluded);
+
+/// <summary>
+/// Builds the candidate list: the category's chain (or the one model asked for), filtered by capability and placed
+/// in regions. Endpoints of the preferred region (the category's, else the gateway's home) come first; another
+/// region is used for a model the preferred region lacks, or after the whole chain when the category allows it.
+/// </summary>
+public static class CandidateSelector
+{
+    public static CandidateList Select(ModelRegistry registry, RouteTarget target, ChatRequest request, string homeRegion)
+    {
+        var chain = target.Category?.Chain ?? [target.Model!.Id];
+        var preferred = target.Category?.PreferredRegion ?? homeRegion;
+        var crossRegionAfterChain = target.Category is { PreferredRegion: not null, FallbackToGlobal: true };
+
+        var capable = new List<ModelSpec>(chain.Length);
+        var excluded = new List<string>();
+        foreach (var id in chain)
+        {
+            var model = registry.Models[id];
+            var missing = MissingCapability(model, request);
+            if (missing is null)
+            {
+                capable.Add(model);
+            }
+            else
+            {
+                excluded.Add($"{model.Id}: {missing}");
+            }
+        }
+
+        var candidates = new List<Candidate>(capable.Count * 2);
+        foreach (var model in capable)
+        {
+            if (registry.Endpoint(model, preferred) is { } endpoint)
+            {
+                candidates.Add(new Candidate(model, preferred, endpoint));
+            }
+            else if (!crossRegionAfterChain && OtherRegion(registry, model, preferred) is { } other)
+            {
+                candidates.Add(other);
+            }
+            else if (!crossRegionAfterChain)
+            {
+                excluded.Add($"{model.Id}: not offered in any region");
+            }
+        }
+
+        if (crossRegionAfterChain)
+        {
+            foreach (var model in capable)
+            {
+                if (OtherRegion(registry, model, preferred) is { } other)
+                {
+                    candidates.Add(other);
+                }
+            }
+        }
+
+        return new CandidateList(candidates, excluded);
+    }
+
+    /// <summary>Null when <paramref name="model"/> can serve <paramref name="request"/>; else what it lacks.</summary>
+    public static string? MissingCapability(ModelSpec model, ChatRequest request) =>
+        request.ImageParts > 0 && !model.Capabilities.Vision ? "no vision (the request has image parts)"
+        : request.HasTools && !model.Capabilities.Tools ? "no tool calling (the request has tools)"
+        : request.NeedsJsonMode && !model.Capabilities.JsonMode ? "no JSON mode (the request sets response_format)"
+        : null;
+
+    private static Candidate? OtherRegion(ModelRegistry registry, ModelSpec model, string preferred)
+    {
+        foreach (var region in Regions.All)
+        {
+            if (region != preferred && registry.Endpoint(model, region) is { } endpoint)
+            {
+                return new Candidate(model, region, endpoint);
+            }
+        }
+
+        return null;
+    }
+}

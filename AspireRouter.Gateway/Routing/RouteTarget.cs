@@ -1,0 +1,16 @@
+using AspireRouter.Contracts.Registry;
+
+namespace AspireRouter.Gateway.Routing;
+
+/// <summary>What a request asked for once its <c>model</c> (or category header) is resolved.</summary>
+/// <param name="Category">The category whose chain and service level apply; null for a concrete model id.</param>
+/// <param name="Model">The concrete model asked for, when the request named one.</param>
+/// <param name="Reason">Why this target was chosen (returned in a response header).</param>
+public sealed record RouteTarget(CategorySpec? Category, ModelSpec? Model, string Reason)
+{
+    /// <summary>Name reported to clients and metrics: the category, or <c>direct</c> for a concrete model.</summary>
+    public string CategoryName => Category?.Name ?? "direct";
+}
+
+/// <summary>One attempt's destination: a model served from one region's endpoint.</summary>
+public sealed record Candidate(ModelSpec Model, string Region, ProviderEndpoint Endpoint);

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using AspireRouter.Gateway.Execution;
+using AspireRouter.Gateway.Routing;
+
+namespace AspireRouter.Gateway.Telemetry;
+
+/// <summary>One client span per attempt, with OpenTelemetry GenAI semantic-convention attributes.</summary>
+public static class GatewayTelemetry
+{
+    public const string SourceName = "AspireRouter.Gateway";
+
+    public static readonly ActivitySource Source = new(SourceName);
+
+    public static Activity? StartAttempt(Candidate candidate, int attempt)
+    {
+        var activity = Source.StartActivity($"chat {candidate.Model.Id}", ActivityKind.Client);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        activity.SetTag("gen_ai.operation.name", "chat");
+        activity.SetTag("gen_ai.provider.name", candidate.Model.Provider);
+        activity.SetTag("gen_ai.request.model", candidate.Model.ProviderModelId);
+        activity.SetTag("aspirerouter.region", candidate.Region);
+        activity.SetTag("aspirerouter.attempt", attempt);
+        activity.SetTag("server.address", candidate.Endpoint.BaseUrl.Host);
+        return activity;
+    }
+
+    public static void EndAttempt(Activity? activity, UpstreamAttempt attempt)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        if (attempt.Status is { } status)
+        {
+            activity.SetTag("http.response.status_code", (int)status);
+        }
+
+        activity.SetTag("aspirerouter.outcome", attempt.Outcome.ToString());
+        if (attempt.Outcome is not AttemptOutcome.Success)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, attempt.Failure);
+            activity.SetTag("error.type", attempt.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : attempt.Outcome.ToString());
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace AspireRouter.Gateway.Apis;
 
 /// <summary>An entry of OpenAI's model list. Categories are listed as models owned by <c>aspirerouter</c>.</summary>
-public sealed record ModelEntry(string Id, string Object, long Created, string OwnedBy);
+public sealed record ModelEntry(string Id, string Object, long Created, [property: JsonPropertyName("owned_by")] string OwnedBy);
 
 public sealed record ModelList(string Object, IReadOnlyList<ModelEntry> Data);
 

@@ -1,0 +1,32 @@
+using AspireRouter.Gateway.Execution;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspireRouter.Gateway.Tests;
+
+/// <summary>The gateway in-process with every provider replaced by a <see cref="StubProvider"/>.</summary>
+public sealed class GatewayFactory : WebApplicationFactory<Program>
+{
+    public StubProvider Stub { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false,connectTimeout=100");
+        builder.UseSetting("Gateway:Region", "global");
+        builder.UseSetting("Gateway:RetryBaseDelay", "00:00:00.010");
+        builder.UseSetting("Gateway:RetryMaxDelay", "00:00:00.050");
+        builder.UseSetting("Gateway:StreamStallTimeout", "00:00:01");
+        builder.UseSetting("Registry:Categories:light:Timeout", "00:00:01");
+        foreach (var provider in new[] { "qwen", "deepseek", "kimi", "glm" })
+        {
+            builder.UseSetting($"Registry:Providers:{provider}:Regions:global:BaseUrl", $"http://{provider}.global.test/v1");
+            builder.UseSetting($"Registry:Providers:{provider}:Regions:global:ApiKey", $"key-{provider}-global");
+            builder.UseSetting($"Registry:Providers:{provider}:Regions:cn:BaseUrl", $"http://{provider}.cn.test/v1");
+            builder.UseSetting($"Registry:Providers:{provider}:Regions:cn:ApiKey", $"key-{provider}-cn");
+        }
+
+        builder.ConfigureServices(services =>
+            services.AddHttpClient(ChatExecutor.ProviderClientName).ConfigurePrimaryHttpMessageHandler(() => Stub));
+    }
+}

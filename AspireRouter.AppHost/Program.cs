@@ -1,0 +1,44 @@
+using AspireRouter.AppHost.Infrastructure;
+using AspireRouter.AppHost.Providers;
+using AspireRouter.AppHost.Simulators;
+using AspireRouter.Contracts.Registry;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure: containers, the machine's binaries or existing servers, chosen by Infrastructure:Mode (default auto).
+var infrastructure = builder.GetInfrastructureMode("redis", "ledgerdb");
+var redis = builder.AddRedisServer("redis", infrastructure);
+
+// Databases: the cost ledger's (its consumer, the cost ledger service, comes later).
+var ledgerDb = builder.AddPostgresDatabase("postgres", "ledgerdb", infrastructure);
+
+// Parameters
+var simulatorApiKey = builder.AddParameter("simulator-api-key", "sim-dev-key", secret: true).ExcludeFromManifest();
+
+// Provider simulators: OpenAI-compatible stand-ins for every provider, one per region, with fault-injection commands.
+var providersGlobal = builder.AddProviderSimulator("providers-global", Regions.Global, port: 5090, simulatorApiKey);
+var providersCn = builder.AddProviderSimulator("providers-cn", Regions.Cn, port: 5091, simulatorApiKey);
+
+// Real endpoints where configured (always when publishing), the simulators elsewhere.
+var providers = ProviderEndpoints.Create(builder, simulatorApiKey, providersGlobal, providersCn);
+
+// Gateways: one per region, sharing Redis.
+builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfileName: null)
+    .WithHttpEndpoint(port: 5080)
+    .WithExternalHttpEndpoints()
+    .WithAppHostEnvironment()
+    .WithEnvironment("Gateway__Region", Regions.Global)
+    .WithReference(redis).WaitFor(redis)
+    .WithProviderEndpoints(providers, Regions.Global)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileName: null)
+    .WithHttpEndpoint(port: 5081)
+    .WithExternalHttpEndpoints()
+    .WithAppHostEnvironment()
+    .WithEnvironment("Gateway__Region", Regions.Cn)
+    .WithReference(redis).WaitFor(redis)
+    .WithProviderEndpoints(providers, Regions.Cn)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,56 @@
+namespace AspireRouter.ProviderSimulator.Faults;
+
+/// <summary>
+/// A fault injected into one model's answers (the body of <c>PUT /admin/faults/{model}</c>). Omitted fields keep the
+/// defaults below, so <c>{"latencyMultiplier":3}</c> only slows the model down.
+/// </summary>
+public sealed record FaultSpec
+{
+    /// <summary>Status codes a fault can answer with.</summary>
+    public static readonly IReadOnlyList<int> AllowedStatuses = [429, 500, 502, 503, 504];
+
+    /// <summary>Share of requests, 0 to 1, answered with <see cref="Status"/> instead of a completion. Default: 0.</summary>
+    public double ErrorRate { get; init; }
+
+    /// <summary>Status of the injected errors: 429, 500, 502, 503 or 504. Default: 503.</summary>
+    public int Status { get; init; } = 503;
+
+    /// <summary>Sent as a whole-second <c>Retry-After</c> header on injected 429s (not scaled by the time scale). Default: none.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>Multiplies this model's delays (0 or more, on top of the time scale). Default: 1.</summary>
+    public double LatencyMultiplier { get; init; } = 1.0;
+
+    /// <summary>Never answers: the request waits until the client disconnects. Default: false.</summary>
+    public bool Hang { get; init; }
+
+    /// <summary>Streams abort the connection right after the first content chunk. Default: false.</summary>
+    public bool FailMidStream { get; init; }
+
+    /// <summary>Every problem with the values, keyed by field; empty when the spec is valid.</summary>
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!(ErrorRate is >= 0 and <= 1))
+        {
+            errors["errorRate"] = [$"errorRate must be between 0 and 1 (got {ErrorRate})."];
+        }
+
+        if (!AllowedStatuses.Contains(Status))
+        {
+            errors["status"] = [$"status must be one of {string.Join(", ", AllowedStatuses)} (got {Status})."];
+        }
+
+        if (RetryAfter is { } retryAfter && (retryAfter < TimeSpan.Zero || retryAfter > TimeSpan.FromHours(1)))
+        {
+            errors["retryAfter"] = [$"retryAfter must be between 00:00:00 and 01:00:00 (got {retryAfter})."];
+        }
+
+        if (!(LatencyMultiplier is >= 0 and <= 1000))
+        {
+            errors["latencyMultiplier"] = [$"latencyMultiplier must be between 0 and 1000 (got {LatencyMultiplier})."];
+        }
+
+        return errors;
+    }
+}

@@ -2,6 +2,7 @@ using System.Text.Unicode;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
+using AspireRouter.Gateway.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Apis;
@@ -23,6 +24,7 @@ public static class ChatCompletionsApi
         HttpContext context,
         RegistryProvider registryProvider,
         ChatExecutor executor,
+        TokenEstimator tokens,
         IOptions<GatewayOptions> options)
     {
         var requestId = RequestIds.FromOrNew(context.Request.Headers[RoutingHeaders.RequestId]);
@@ -60,7 +62,7 @@ public static class ChatCompletionsApi
             return;
         }
 
-        var candidates = CandidateSelector.Select(registry, target, request, options.Value.Region);
+        var candidates = CandidateSelector.Select(registry, target, request, options.Value.Region, tokens.For(request));
         await executor.ExecuteAsync(context, request, target, candidates, requestId);
     }
 }

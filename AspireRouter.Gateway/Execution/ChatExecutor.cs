@@ -118,7 +118,9 @@ public sealed partial class ChatExecutor(
     private static Task WriteExhaustedAsync(HttpContext context, CandidateList list, List<string> failures, int attempts, bool deadlineHit, TimeSpan timeout)
     {
         var detail = string.Join("; ", failures.Concat(list.Excluded));
-        var error = list.Candidates.Count == 0
+        var error = list.ContextShortfall is { } shortfall
+            ? RequestError.Invalid($"This request needs about {shortfall.Needed} tokens (prompt, max_tokens and reserve), but the largest context window available is {shortfall.LargestWindow} ({shortfall.LargestModel}). Shorten the prompt or lower max_tokens. Skipped: {detail}.", "messages", "context_length_exceeded")
+            : list.Candidates.Count == 0
             ? RequestError.Invalid($"No model of this category can serve the request: {detail}.", "model", "no_eligible_model")
             : deadlineHit
                 ? new RequestError(StatusCodes.Status504GatewayTimeout, $"The request's deadline of {timeout.TotalSeconds:0.###} s passed after {attempts} attempt(s): {detail}.", "api_error", null, "deadline_exceeded")

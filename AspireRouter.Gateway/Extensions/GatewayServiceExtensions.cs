@@ -4,6 +4,7 @@ using AspireRouter.Gateway.Apis;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Telemetry;
+using AspireRouter.Gateway.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Extensions;
@@ -22,6 +23,12 @@ public static class GatewayServiceExtensions
         builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>()
             .BindConfiguration(RegistryOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+
+        builder.Services.AddOptionsWithValidateOnStart<TokenEstimationOptions>()
+            .BindConfiguration(TokenEstimationOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<TokenEstimationOptions>, TokenEstimationOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<TokenEstimationOptions>, TokenEstimationFactorsValidator>();
+        builder.Services.AddSingleton<TokenEstimator>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegistryProvider>();

@@ -1,19 +1,26 @@
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Requests;
+using AspireRouter.Gateway.Tokens;
 
 namespace AspireRouter.Gateway.Routing;
 
 /// <summary>The ordered attempts for one request, and why the other models of its chain were left out.</summary>
-public sealed record CandidateList(IReadOnlyList<Candidate> Candidates, IReadOnlyList<string> Excluded);
+/// <param name="Candidates">Attempt order.</param>
+/// <param name="Excluded">"model: reason" for each model left out.</param>
+/// <param name="ContextShortfall">Set when no capable model's window fits the request: the tokens it needs and the largest window.</param>
+public sealed record CandidateList(IReadOnlyList<Candidate> Candidates, IReadOnlyList<string> Excluded, ContextShortfall? ContextShortfall = null);
+
+/// <summary>The request needs about <paramref name="Needed"/> tokens; the largest window among capable models is <paramref name="LargestWindow"/>.</summary>
+public sealed record ContextShortfall(int Needed, int LargestWindow, string LargestModel);
 
 /// <summary>
-/// Builds the candidate list: the category's chain (or the one model asked for), filtered by capability and placed
-/// in regions. Endpoints of the preferred region (the category's, else the gateway's home) come first; another
+/// Builds the candidate list: the category's chain (or the one model asked for), filtered by capability and context
+/// window (a model too small is skipped, so a larger one later in the chain serves), and placed in regions. Endpoints of the preferred region (the category's, else the gateway's home) come first; another
 /// region is used for a model the preferred region lacks, or after the whole chain when the category allows it.
 /// </summary>
 public static class CandidateSelector
 {
-    public static CandidateList Select(ModelRegistry registry, RouteTarget target, ChatRequest request, string homeRegion)
+    public static CandidateList Select(ModelRegistry registry, RouteTarget target, ChatRequest request, string homeRegion, PromptEstimate estimate)
     {
         var chain = target.Category?.Chain ?? [target.Model!.Id];
         var preferred = target.Category?.PreferredRegion ?? homeRegion;
@@ -21,17 +28,26 @@ public static class CandidateSelector
 
         var capable = new List<ModelSpec>(chain.Length);
         var excluded = new List<string>();
+        ContextShortfall? shortfall = null;
         foreach (var id in chain)
         {
             var model = registry.Models[id];
             var missing = MissingCapability(model, request);
-            if (missing is null)
+            if (missing is not null)
             {
-                capable.Add(model);
+                excluded.Add($"{model.Id}: {missing}");
+            }
+            else if (!estimate.Fits(model, registry.Providers[model.Provider].Family, out var needed))
+            {
+                excluded.Add($"{model.Id}: context window {model.ContextWindow} < ~{needed} tokens needed");
+                if (shortfall is null || model.ContextWindow > shortfall.LargestWindow)
+                {
+                    shortfall = new ContextShortfall(needed, model.ContextWindow, model.Id);
+                }
             }
             else
             {
-                excluded.Add($"{model.Id}: {missing}");
+                capable.Add(model);
             }
         }
 
@@ -63,7 +79,7 @@ public static class CandidateSelector
             }
         }
 
-        return new CandidateList(candidates, excluded);
+        return new CandidateList(candidates, excluded, candidates.Count == 0 ? shortfall : null);
     }
 
     /// <summary>Null when <paramref name="model"/> can serve <paramref name="request"/>; else what it lacks.</summary>

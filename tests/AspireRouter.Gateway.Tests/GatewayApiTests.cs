@@ -301,4 +301,18 @@ public sealed class GatewayApiTests : IDisposable
         Assert.Equal("kimi", json.RootElement.GetProperty("data").EnumerateArray().Single(e => e.GetProperty("id").GetString() == "kimi-k2-5").GetProperty("owned_by").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/v1/models/nope")).StatusCode);
     }
+
+    [Fact]
+    public async Task PromptLargerThanEveryWindow_Is400ContextLengthExceeded()
+    {
+        var prose = string.Join(' ', Enumerable.Repeat("the quarterly report shows steady growth again.", 25_000));
+
+        var response = await Post(Chat("light").Replace("hello", prose));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await Error(response);
+        Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains("largest context window available is 131072", error.GetProperty("message").GetString());
+        Assert.Empty(_factory.Stub.Requests);
+    }
 }

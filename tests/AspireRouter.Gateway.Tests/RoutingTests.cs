@@ -2,12 +2,15 @@ using System.Text;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
+using AspireRouter.Gateway.Tokens;
+using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Tests;
 
 public class RoutingTests
 {
     private static readonly ModelRegistry Seed = ModelRegistry.Create(SeedRegistryConfiguration.LoadSeedOptions());
+    private static readonly TokenEstimator Estimator = new(Options.Create(new TokenEstimationOptions()));
 
     private static ChatRequest Request(string model, string extra = "", string content = "\"hello\"") =>
         ChatRequestParser.Parse(Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[{"role":"user","content":{{content}}}]{{extra}}}"""), out _)!;
@@ -63,7 +66,7 @@ public class RoutingTests
         var request = Request("light");
         var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
 
-        var list = CandidateSelector.Select(Seed, target, request, Regions.Global);
+        var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
         Assert.Equal(["qwen-3-8b", "deepseek-v4-flash", "glm-4-9b"], list.Candidates.Select(c => c.Model.Id));
         Assert.All(list.Candidates, c => Assert.Equal(Regions.Global, c.Region));
@@ -76,7 +79,7 @@ public class RoutingTests
         var request = Request("general");
         var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
 
-        var list = CandidateSelector.Select(Seed, target, request, Regions.Cn);
+        var list = CandidateSelector.Select(Seed, target, request, Regions.Cn, Estimator.For(request));
 
         Assert.All(list.Candidates, c => Assert.Equal(Regions.Cn, c.Region));
         Assert.Equal("http://providers-cn/v1", list.Candidates[0].Endpoint.BaseUrl.OriginalString);
@@ -88,7 +91,7 @@ public class RoutingTests
         var request = Request("regional-cn");
         var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
 
-        var list = CandidateSelector.Select(Seed, target, request, Regions.Global);
+        var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
         Assert.Equal(
             ["glm-5@cn", "kimi-k2-5@cn", "qwen-3-32b@cn", "glm-5@global", "kimi-k2-5@global", "qwen-3-32b@global"],
@@ -104,7 +107,7 @@ public class RoutingTests
         var request = Request("regional-cn");
         var target = CategoryResolver.Resolve(registry, request, null, out _)!;
 
-        var list = CandidateSelector.Select(registry, target, request, Regions.Global);
+        var list = CandidateSelector.Select(registry, target, request, Regions.Global, Estimator.For(request));
 
         Assert.All(list.Candidates, c => Assert.Equal(Regions.Cn, c.Region));
         Assert.Equal(3, list.Candidates.Count);
@@ -116,7 +119,7 @@ public class RoutingTests
         var request = Request("light", content: ImageContent);
         var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
 
-        var list = CandidateSelector.Select(Seed, target, request, Regions.Global);
+        var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
         Assert.Empty(list.Candidates);
         Assert.Equal(3, list.Excluded.Count);
@@ -129,7 +132,7 @@ public class RoutingTests
         var request = Request("reasoning", extra: ""","tools":[{"type":"function","function":{"name":"lookup"}}]""");
         var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
 
-        var list = CandidateSelector.Select(Seed, target, request, Regions.Global);
+        var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
         Assert.Equal(["kimi-k2-5", "qwen-3-5-397b"], list.Candidates.Select(c => c.Model.Id));
         Assert.Contains(list.Excluded, r => r.StartsWith("deepseek-r1") && r.Contains("tool"));
@@ -144,7 +147,7 @@ public class RoutingTests
         var request = Request("light");
         var target = CategoryResolver.Resolve(registry, request, null, out _)!;
 
-        var list = CandidateSelector.Select(registry, target, request, Regions.Global);
+        var list = CandidateSelector.Select(registry, target, request, Regions.Global, Estimator.For(request));
 
         Assert.Equal("glm-4-9b@cn", $"{list.Candidates[2].Model.Id}@{list.Candidates[2].Region}");
     }

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AspireRouter.AppHost.Tests;
+
+/// <summary>
+/// One running AspireRouter application per test collection: the real AppHost in executables mode (the machine's
+/// redis-server and PostgreSQL, a fresh data directory), random ports so a developer's running instance does not
+/// conflict, started with a deadline and torn down with every process it started.
+/// </summary>
+public sealed class AspireRouterAppFixture : IAsyncLifetime
+{
+    /// <summary>Time for the whole application to start and become healthy on a 2-core machine, builds excluded.</summary>
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aspire-router-tests-{Guid.NewGuid():N}");
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
+
+    /// <summary>Every resource of the application except parameters: what must be running and healthy.</summary>
+    public IReadOnlyList<string> ResourceNames { get; private set; } = [];
+
+    /// <summary>From <c>StartAsync</c> to every resource healthy.</summary>
+    public TimeSpan TimeToHealthy { get; private set; }
+
+    public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
+
+    public Uri GetBaseUri(string resourceName, string endpointName = "http") => App.GetEndpoint(resourceName, endpointName);
+
+    public Task<string?> GetConnectionStringAsync(string resourceName) => App.GetConnectionStringAsync(resourceName).AsTask();
+
+    public async Task InitializeAsync()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_dataDirectory);
+        }
+        else
+        {
+            // The postgres user, which runs PostgreSQL when the tests run as root, must be able to enter this directory.
+            Directory.CreateDirectory(_dataDirectory,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        using var startup = new CancellationTokenSource(StartupTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AspireRouter_AppHost>(
+            [
+                "--Infrastructure:Mode=executables",
+                $"--Infrastructure:DataDirectory={_dataDirectory}",
+                "--DcpPublisher:RandomizePorts=true",
+            ],
+            startup.Token);
+
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+
+        ResourceNames = [.. builder.Resources.Where(r => r is not ParameterResource).Select(r => r.Name)];
+
+        try
+        {
+            _app = await builder.BuildAsync(startup.Token);
+            var clock = Stopwatch.StartNew();
+            await _app.StartAsync(startup.Token);
+            await Task.WhenAll(ResourceNames.Select(name => WaitForHealthyAsync(name, startup.Token)));
+            TimeToHealthy = clock.Elapsed;
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WaitForHealthyAsync(string resourceName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var state = App.ResourceNotifications.TryGetCurrentState(resourceName, out var current)
+                ? $"{current.Snapshot.State?.Text ?? "no state"}, health {current.Snapshot.HealthStatus?.ToString() ?? "unknown"}"
+                : "unknown";
+            throw new TimeoutException($"'{resourceName}' was not healthy within {StartupTimeout} ({state}).");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            using var stop = new CancellationTokenSource(StopTimeout);
+            try
+            {
+                await _app.StopAsync(stop.Token);
+            }
+            finally
+            {
+                await _app.DisposeAsync();
+                _app = null;
+            }
+        }
+
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+}
+
+/// <summary>Tests that share one running application.</summary>
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AspireRouterAppFixture>
+{
+    public const string Name = "app";
+}

@@ -2,7 +2,6 @@ using System.Text.Unicode;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
-using AspireRouter.Gateway.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Apis;
@@ -23,8 +22,8 @@ public static class ChatCompletionsApi
     public static async Task CreateChatCompletion(
         HttpContext context,
         RegistryProvider registryProvider,
+        CandidatePlanner planner,
         ChatExecutor executor,
-        TokenEstimator tokens,
         IOptions<GatewayOptions> options)
     {
         var requestId = RequestIds.FromOrNew(context.Request.Headers[RoutingHeaders.RequestId]);
@@ -62,7 +61,7 @@ public static class ChatCompletionsApi
             return;
         }
 
-        var candidates = CandidateSelector.Select(registry, target, request, options.Value.Region, tokens.For(request));
+        var candidates = planner.Plan(target, request);
         await executor.ExecuteAsync(context, request, target, candidates, requestId);
     }
 }

@@ -2,7 +2,9 @@ using System.Net;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
 using AspireRouter.Gateway.Execution;
+using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Routing;
+using AspireRouter.Gateway.Routing.Policies;
 using AspireRouter.Gateway.Telemetry;
 using AspireRouter.Gateway.Tokens;
 using Microsoft.Extensions.Options;
@@ -29,6 +31,20 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<IValidateOptions<TokenEstimationOptions>, TokenEstimationOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<TokenEstimationOptions>, TokenEstimationFactorsValidator>();
         builder.Services.AddSingleton<TokenEstimator>();
+
+        builder.Services.AddOptionsWithValidateOnStart<LatencyOptions>()
+            .BindConfiguration(LatencyOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<LatencyOptions>, LatencyOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<LatencyOptions>, LatencyWindowValidator>();
+        builder.Services.AddSingleton<LocalLatencyTracker>();
+        builder.Services.AddSingleton<ILatencyView>(sp => sp.GetRequiredService<LocalLatencyTracker>());
+        builder.Services.AddHostedService<LatencyRefreshService>();
+
+        builder.Services.AddSingleton<IRoutingPolicy, OrderedPolicy>();
+        builder.Services.AddSingleton<IRoutingPolicy, CheapestWithinSloPolicy>();
+        builder.Services.AddSingleton<IRoutingPolicy, FastestPolicy>();
+        builder.Services.AddSingleton<RoutingPolicyRegistry>();
+        builder.Services.AddSingleton<CandidatePlanner>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegistryProvider>();

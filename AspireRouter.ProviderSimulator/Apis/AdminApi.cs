@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using AspireRouter.ProviderSimulator.Faults;
 using AspireRouter.ProviderSimulator.Latency;
 using AspireRouter.ProviderSimulator.Models;
@@ -59,12 +61,18 @@ public static partial class AdminApi
 
     public static Ok<IReadOnlyDictionary<string, FaultSpec>> GetFaults(FaultStore faults) => TypedResults.Ok(faults.Snapshot());
 
-    public static Results<Ok<FaultSpec>, ValidationProblem, NotFound<string>> SetFault(
-        string model, FaultSpec fault, FaultStore faults, ModelCatalog catalog, ILogger<FaultStore> logger)
+    public static async Task<Results<Ok<FaultSpec>, ValidationProblem, NotFound<string>>> SetFault(
+        string model, HttpRequest request, FaultStore faults, ModelCatalog catalog, ILogger<FaultStore> logger)
     {
         if (ResolveFaultKey(model, catalog) is not { } key)
         {
             return UnknownModel(model);
+        }
+
+        var (fault, invalidJson) = await ReadBodyAsync(request, AdminJsonContext.Default.FaultSpec);
+        if (fault is null)
+        {
+            return invalidJson!;
         }
 
         var errors = fault.Validate();
@@ -103,9 +111,15 @@ public static partial class AdminApi
 
     public static Ok<TimeScaleBody> GetTimeScale(SimulationClock clock) => TypedResults.Ok(new TimeScaleBody(clock.TimeScale));
 
-    public static Results<Ok<TimeScaleBody>, ValidationProblem> SetTimeScale(
-        TimeScaleBody body, SimulationClock clock, ILogger<SimulationClock> logger)
+    public static async Task<Results<Ok<TimeScaleBody>, ValidationProblem>> SetTimeScale(
+        HttpRequest request, SimulationClock clock, ILogger<SimulationClock> logger)
     {
+        var (body, invalidJson) = await ReadBodyAsync(request, AdminJsonContext.Default.TimeScaleBody);
+        if (body is null)
+        {
+            return invalidJson!;
+        }
+
         if (!(body.Scale is >= 0 and <= MaxTimeScale))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -140,6 +154,25 @@ public static partial class AdminApi
     }
 
     public static Ok<RequestStats> GetStats(RequestLog log) => TypedResults.Ok(log.Stats());
+
+    /// <summary>Reads a JSON body; unreadable JSON becomes a 400 that says where it broke, rather than an exception.</summary>
+    private static async Task<(T? Body, ValidationProblem? Error)> ReadBodyAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(request.Body, typeInfo, request.HttpContext.RequestAborted) is { } body
+                ? (body, null)
+                : (null, InvalidBody("The body must be a JSON object."));
+        }
+        catch (JsonException ex)
+        {
+            return (null, InvalidBody($"The body is not valid JSON for this endpoint (at {ex.Path ?? "$"})."));
+        }
+    }
+
+    private static ValidationProblem InvalidBody(string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [message] });
 
     /// <summary>The served model name faults are keyed by, <c>*</c>, or null for a model this instance does not serve.</summary>
     private static string? ResolveFaultKey(string model, ModelCatalog catalog) =>

@@ -55,7 +55,7 @@ public static class OpenAiApi
         try
         {
             request = await JsonSerializer.DeserializeAsync(
-                context.Request.Body, OpenAiJsonContext.Default.ChatCompletionRequest, context.RequestAborted);
+                context.Request.Body, OpenAiJson.Context.ChatCompletionRequest, context.RequestAborted);
         }
         catch (JsonException ex)
         {
@@ -97,7 +97,7 @@ public static class OpenAiApi
             ? new StreamingCompletionResult(plan, streamer)
             : TypedResults.Json(
                 await responder.CompleteAsync(plan, context.RequestAborted),
-                OpenAiJsonContext.Default.ChatCompletionResponse);
+                OpenAiJson.Context.ChatCompletionResponse);
     }
 
     public static Utf8ContentHttpResult ListModels(ModelCatalog catalog) =>

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AspireRouter.ProviderSimulator.Completions;
@@ -17,3 +18,16 @@ namespace AspireRouter.ProviderSimulator.Apis;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(OpenAiErrorResponse))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The OpenAI serializer with relaxed escaping, so quotes and backticks in messages read <c>\"</c> and <c>`</c> as
+/// providers send them rather than <c>\u0022</c>.
+/// </summary>
+internal static class OpenAiJson
+{
+    public static readonly OpenAiJsonContext Context = new(new JsonSerializerOptions(OpenAiJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = null,
+    });
+}

@@ -20,7 +20,7 @@ public sealed record ProviderError(int Status, string Message, string Type, stri
     public JsonHttpResult<OpenAiErrorResponse> ToResult() =>
         TypedResults.Json(
             new OpenAiErrorResponse(new OpenAiError(Message, Type, Param, Code)),
-            OpenAiJsonContext.Default.OpenAiErrorResponse,
+            OpenAiJson.Context.OpenAiErrorResponse,
             statusCode: Status);
 
     public static ProviderError InvalidRequest(string message, string? param = null, string? code = null) =>

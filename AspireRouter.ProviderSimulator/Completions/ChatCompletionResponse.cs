@@ -4,12 +4,13 @@ namespace AspireRouter.ProviderSimulator.Completions;
 
 /// <summary>A <c>chat.completion</c> object.</summary>
 public sealed record ChatCompletionResponse(
-    string Id,
+    [property: JsonPropertyOrder(-2)] string Id,
     long Created,
     string Model,
     IReadOnlyList<ChatChoice> Choices,
     CompletionUsage Usage)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "chat.completion";
 
     public string SystemFingerprint => ChatCompletionChunk.Fingerprint;
@@ -19,6 +20,7 @@ public sealed record ChatChoice(int Index, AssistantMessage Message, string Fini
 
 public sealed record AssistantMessage(string Content)
 {
+    [JsonPropertyOrder(-1)]
     public string Role => "assistant";
 }
 
@@ -38,7 +40,7 @@ public sealed record CompletionTokensDetails(int ReasoningTokens);
 
 /// <summary>A <c>chat.completion.chunk</c> object, one per server-sent event.</summary>
 public sealed record ChatCompletionChunk(
-    string Id,
+    [property: JsonPropertyOrder(-2)] string Id,
     long Created,
     string Model,
     IReadOnlyList<ChunkChoice> Choices,
@@ -46,6 +48,7 @@ public sealed record ChatCompletionChunk(
 {
     public const string Fingerprint = "fp_simulator";
 
+    [JsonPropertyOrder(-1)]
     public string Object => "chat.completion.chunk";
 
     public string SystemFingerprint => Fingerprint;

@@ -18,6 +18,13 @@ public sealed partial class CompletionStreamer(
     IOptions<SimulatorOptions> options,
     ILogger<CompletionStreamer> logger)
 {
+    /// <summary>
+    /// Real time (not scaled) between the first content chunk and a failMidStream abort. Kestrel's flush completes
+    /// before the bytes reach the socket, and an abort resets the connection at once: without the grace the chunk
+    /// the fault promises to deliver could be lost.
+    /// </summary>
+    private static readonly TimeSpan MidStreamFailureGrace = TimeSpan.FromMilliseconds(100);
+
     public async Task StreamAsync(CompletionPlan plan, HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
@@ -54,6 +61,7 @@ public sealed partial class CompletionStreamer(
             {
                 // Like a provider whose connection drops: no finish reason, no [DONE], the transport just ends.
                 context.Features.GetRequiredFeature<SimulatedCall>().Fault = FaultKinds.FailMidStream;
+                await Task.Delay(MidStreamFailureGrace, clock.TimeProvider, cancellationToken);
                 LogStreamAbortedOnPurpose(logger, plan.ModelName);
                 context.Abort();
                 return;

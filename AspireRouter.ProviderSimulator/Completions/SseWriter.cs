@@ -15,7 +15,7 @@ internal sealed class SseWriter(PipeWriter pipe) : IDisposable
     public ValueTask WriteAsync(ChatCompletionChunk chunk, CancellationToken cancellationToken)
     {
         pipe.Write("data: "u8);
-        JsonSerializer.Serialize(_json, chunk, OpenAiJsonContext.Default.ChatCompletionChunk);
+        JsonSerializer.Serialize(_json, chunk, OpenAiJson.Context.ChatCompletionChunk);
         _json.Flush();
         _json.Reset();
         pipe.Write("\n\n"u8);

@@ -1,31 +1,25 @@
 namespace AspireRouter.ProviderSimulator.Faults;
 
 /// <summary>
-/// A fault injected into one model's answers (the body of <c>PUT /admin/faults/{model}</c>). Omitted fields keep the
-/// defaults below, so <c>{"latencyMultiplier":3}</c> only slows the model down.
+/// A fault injected into one model's answers (the body of <c>PUT /admin/faults/{model}</c>). Omitted fields keep their
+/// defaults, so <c>{"latencyMultiplier":3}</c> only slows the model down.
 /// </summary>
-public sealed record FaultSpec
+/// <param name="ErrorRate">Share of requests, 0 to 1, answered with <paramref name="Status"/> instead of a completion. Default: 0.</param>
+/// <param name="Status">Status of the injected errors: 429, 500, 502, 503 or 504. Default: 503.</param>
+/// <param name="RetryAfter">Sent as a whole-second <c>Retry-After</c> header on injected 429s (not scaled by the time scale). Default: none.</param>
+/// <param name="LatencyMultiplier">Multiplies this model's delays (0 to 1000, on top of the time scale). Default: 1.</param>
+/// <param name="Hang">Never answers: the request waits until the client disconnects. Default: false.</param>
+/// <param name="FailMidStream">Streams abort the connection right after the first content chunk. Default: false.</param>
+public sealed record FaultSpec(
+    double ErrorRate = 0,
+    int Status = 503,
+    TimeSpan? RetryAfter = null,
+    double LatencyMultiplier = 1.0,
+    bool Hang = false,
+    bool FailMidStream = false)
 {
     /// <summary>Status codes a fault can answer with.</summary>
     public static readonly IReadOnlyList<int> AllowedStatuses = [429, 500, 502, 503, 504];
-
-    /// <summary>Share of requests, 0 to 1, answered with <see cref="Status"/> instead of a completion. Default: 0.</summary>
-    public double ErrorRate { get; init; }
-
-    /// <summary>Status of the injected errors: 429, 500, 502, 503 or 504. Default: 503.</summary>
-    public int Status { get; init; } = 503;
-
-    /// <summary>Sent as a whole-second <c>Retry-After</c> header on injected 429s (not scaled by the time scale). Default: none.</summary>
-    public TimeSpan? RetryAfter { get; init; }
-
-    /// <summary>Multiplies this model's delays (0 or more, on top of the time scale). Default: 1.</summary>
-    public double LatencyMultiplier { get; init; } = 1.0;
-
-    /// <summary>Never answers: the request waits until the client disconnects. Default: false.</summary>
-    public bool Hang { get; init; }
-
-    /// <summary>Streams abort the connection right after the first content chunk. Default: false.</summary>
-    public bool FailMidStream { get; init; }
 
     /// <summary>Every problem with the values, keyed by field; empty when the spec is valid.</summary>
     public Dictionary<string, string[]> Validate()

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.ProviderSimulator.Apis;
 using AspireRouter.ProviderSimulator.Configuration;
@@ -42,7 +43,7 @@ public sealed class ModelCatalog
 
         var list = new ModelList(
             [.. Served.Select(m => new ModelEntry(m.ProviderModelId, CreatedAt(m), m.Provider))]);
-        ModelListJson = JsonSerializer.SerializeToUtf8Bytes(list, OpenAiJsonContext.Default.ModelList);
+        ModelListJson = JsonSerializer.SerializeToUtf8Bytes(list, OpenAiJson.Context.ModelList);
     }
 
     /// <summary>The region this instance plays.</summary>
@@ -63,10 +64,12 @@ public sealed class ModelCatalog
 /// <summary>OpenAI's model list: <c>{"object":"list","data":[…]}</c>.</summary>
 public sealed record ModelList(IReadOnlyList<ModelEntry> Data)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "list";
 }
 
-public sealed record ModelEntry(string Id, long Created, string OwnedBy)
+public sealed record ModelEntry([property: JsonPropertyOrder(-2)] string Id, long Created, string OwnedBy)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "model";
 }

@@ -24,19 +24,6 @@ internal static class PostgresExecutableExtensions
         var server = new PostgresExecutableResource(name, bash, builder.AppHostDirectory, password);
 
         string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
-
-        builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (_, ct) =>
-        {
-            await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
-            await connection.OpenAsync(ct).ConfigureAwait(false);
-            foreach (var databaseName in server.Databases.Values)
-            {
-                await CreateDatabaseIfMissingAsync(connection, databaseName, ct).ConfigureAwait(false);
-            }
-        });
-
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddNpgSql(
             _ => (connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet."))
@@ -51,10 +38,24 @@ internal static class PostgresExecutableExtensions
             .WithEnvironment("PGPORT", server.PrimaryEndpoint.Property(EndpointProperty.TargetPort))
             .WithEnvironment("POSTGRES_PASSWORD", password)
             .WithIconName("DatabaseMultiple")
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            .OnConnectionStringAvailable(async (resource, _, ct) =>
+                connectionString = await resource.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false))
+            .OnResourceReady(async (resource, _, ct) =>
+            {
+                await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+                await connection.OpenAsync(ct).ConfigureAwait(false);
+                foreach (var databaseName in resource.Databases.Values)
+                {
+                    await CreateDatabaseIfMissingAsync(connection, databaseName, ct).ConfigureAwait(false);
+                }
+            });
     }
 
-    /// <summary>Adds a database that is created, if missing, when the server becomes ready.</summary>
+    /// <summary>
+    /// Adds a database, created if missing when the server becomes ready. Aspire runs and stops a database with its server
+    /// only for containers, so this one follows its executable server's readiness and stop itself.
+    /// </summary>
     public static IResourceBuilder<PostgresExecutableDatabaseResource> AddDatabase(
         this IResourceBuilder<PostgresExecutableResource> server, string name, string? databaseName = null)
     {
@@ -63,18 +64,35 @@ internal static class PostgresExecutableExtensions
         server.Resource.Databases[name] = databaseName;
 
         string? connectionString = null;
-        server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
-            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
-
         var healthCheckKey = $"{name}_check";
         server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
             _ => connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet."),
             name: healthCheckKey);
 
+        // Runs after the server's own ready callback (subscribed first), which creates the database.
+        server.OnResourceReady((_, @event, _) => PublishStateAsync(@event.Services, database, KnownResourceStates.Running));
+
         return server.ApplicationBuilder.AddResource(database)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "PostgresDatabase",
+                State = KnownResourceStates.Waiting,
+                Properties = [],
+            })
             .WithIconName("Database")
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            .OnConnectionStringAvailable(async (resource, _, ct) =>
+                connectionString = await resource.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false))
+            .OnResourceStopped((resource, @event, _) => PublishStateAsync(@event.Services, resource, KnownResourceStates.Exited));
     }
+
+    private static Task PublishStateAsync(IServiceProvider services, IResource database, string state) =>
+        services.GetRequiredService<ResourceNotificationService>().PublishUpdateAsync(database, snapshot => snapshot with
+        {
+            State = state,
+            StartTimeStamp = state == KnownResourceStates.Running ? DateTime.UtcNow : snapshot.StartTimeStamp,
+            StopTimeStamp = state == KnownResourceStates.Running ? null : DateTime.UtcNow,
+        });
 
     private static async Task CreateDatabaseIfMissingAsync(NpgsqlConnection connection, string databaseName, CancellationToken ct)
     {

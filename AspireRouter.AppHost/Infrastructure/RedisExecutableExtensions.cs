@@ -14,9 +14,6 @@ internal static class RedisExecutableExtensions
         var redis = new RedisExecutableResource(name, redisServer, dataDirectory);
 
         string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
-
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddRedis(
             _ => connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet."),
@@ -36,6 +33,8 @@ internal static class RedisExecutableExtensions
                 context.Args.Add("yes");
             })
             .WithIconName("Database")
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            .OnConnectionStringAvailable(async (resource, _, ct) =>
+                connectionString = await resource.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
     }
 }

@@ -57,7 +57,8 @@ else
         | "${bin}postgres" --single -D "$PGDATA" postgres >/dev/null
 fi
 
-"${bin}postgres" -D "$PGDATA" -p "$PGPORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= &
+# PostgreSQL logs to stderr, which the dashboard shows as errors; its lines carry their own level (LOG, ERROR, FATAL).
+"${bin}postgres" -D "$PGDATA" -p "$PGPORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= 2>&1 &
 server=$!
 
 # SIGINT is PostgreSQL's fast shutdown: it ends open sessions instead of waiting for them (SIGTERM would).

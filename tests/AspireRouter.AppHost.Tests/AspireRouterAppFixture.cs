@@ -20,7 +20,7 @@ public sealed class AspireRouterAppFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 
-    /// <summary>Every resource of the application except parameters: what must be running and healthy.</summary>
+    /// <summary>Every visible resource of the application but parameters: what must be running and healthy.</summary>
     public IReadOnlyList<string> ResourceNames { get; private set; } = [];
 
     /// <summary>From <c>StartAsync</c> to every resource healthy.</summary>
@@ -60,13 +60,17 @@ public sealed class AspireRouterAppFixture : IAsyncLifetime
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
 
-        ResourceNames = [.. builder.Resources.Where(r => r is not ParameterResource).Select(r => r.Name)];
+        string[] candidates = [.. builder.Resources.Where(r => r is not ParameterResource).Select(r => r.Name)];
 
         try
         {
             _app = await builder.BuildAsync(startup.Token);
             var clock = Stopwatch.StartNew();
             await _app.StartAsync(startup.Token);
+
+            // Hidden resources (a project's rebuilder, say) are Aspire's machinery: they never run on their own.
+            ResourceNames = [.. candidates.Where(name =>
+                !(_app.ResourceNotifications.TryGetCurrentState(name, out var resource) && resource.Snapshot.IsHidden))];
             await Task.WhenAll(ResourceNames.Select(name => WaitForHealthyAsync(name, startup.Token)));
             TimeToHealthy = clock.Elapsed;
         }

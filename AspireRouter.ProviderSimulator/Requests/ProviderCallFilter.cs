@@ -31,6 +31,7 @@ public sealed partial class ProviderCallFilter(
         var started = clock.TimeProvider.GetTimestamp();
         var call = new SimulatedCall(crossRegion);
         http.Features.Set(call);
+        var handled = false;
         try
         {
             if (crossRegion)
@@ -44,9 +45,12 @@ public sealed partial class ProviderCallFilter(
             {
                 await result.ExecuteAsync(http);
             }
+
+            handled = true;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
+            handled = true;
             if (call.Fault != FaultKinds.FailMidStream)
             {
                 call.ClientDisconnected = true;
@@ -61,7 +65,7 @@ public sealed partial class ProviderCallFilter(
                 options.Value.Region,
                 crossRegion,
                 call.Stream,
-                call.ClientDisconnected ? ClientClosedRequest : http.Response.StatusCode,
+                Status(http, call, handled),
                 RequestId(http),
                 clock.TimeProvider.GetElapsedTime(started),
                 call.Fault));
@@ -70,6 +74,12 @@ public sealed partial class ProviderCallFilter(
         // The result has been written above; nothing is left for the framework to do.
         return Results.Empty;
     }
+
+    /// <summary>499 for an abandoned call, 500 for an exception the server is about to report, else what was sent.</summary>
+    private static int Status(HttpContext http, SimulatedCall call, bool handled) =>
+        call.ClientDisconnected ? ClientClosedRequest
+        : !handled && !http.Response.HasStarted ? StatusCodes.Status500InternalServerError
+        : http.Response.StatusCode;
 
     private static string? RequestId(HttpContext http)
     {

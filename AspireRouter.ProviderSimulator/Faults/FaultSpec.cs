@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AspireRouter.ProviderSimulator.Faults;
 
 /// <summary>
@@ -6,14 +8,14 @@ namespace AspireRouter.ProviderSimulator.Faults;
 /// </summary>
 /// <param name="ErrorRate">Share of requests, 0 to 1, answered with <paramref name="Status"/> instead of a completion. Default: 0.</param>
 /// <param name="Status">Status of the injected errors: 429, 500, 502, 503 or 504. Default: 503.</param>
-/// <param name="RetryAfter">Sent as a whole-second <c>Retry-After</c> header on injected 429s (not scaled by the time scale). Default: none.</param>
+/// <param name="RetryAfter">A TimeSpan string or a number of seconds; sent as a whole-second <c>Retry-After</c> header on injected 429s (not scaled by the time scale). Default: none.</param>
 /// <param name="LatencyMultiplier">Multiplies this model's delays (0 to 1000, on top of the time scale). Default: 1.</param>
 /// <param name="Hang">Never answers: the request waits until the client disconnects. Default: false.</param>
 /// <param name="FailMidStream">Streams abort the connection right after the first content chunk. Default: false.</param>
 public sealed record FaultSpec(
     double ErrorRate = 0,
     int Status = 503,
-    TimeSpan? RetryAfter = null,
+    [property: JsonConverter(typeof(SecondsOrTimeSpanConverter))] TimeSpan? RetryAfter = null,
     double LatencyMultiplier = 1.0,
     bool Hang = false,
     bool FailMidStream = false)

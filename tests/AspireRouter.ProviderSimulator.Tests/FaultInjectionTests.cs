@@ -49,6 +49,16 @@ public sealed class FaultInjectionTests : IClassFixture<SimulatorFactory>, IAsyn
     }
 
     [Fact]
+    public async Task Fault_RetryAfterInSeconds_IsAcceptedLikeATimeSpan()
+    {
+        await SetFaultAsync("glm-5", new JsonObject { ["errorRate"] = 1.0, ["status"] = 429, ["retryAfter"] = 3 });
+
+        using var response = await _client.PostChatAsync(Chat("glm-5"));
+
+        Assert.Equal(TimeSpan.FromSeconds(3), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task Fault_ErrorRateHalf_FailsSomeRequestsAndServesOthers()
     {
         await SetFaultAsync("qwen-3-32b", new JsonObject { ["errorRate"] = 0.5, ["status"] = 500 });

@@ -24,7 +24,7 @@ var providers = ProviderEndpoints.Create(builder, simulatorApiKey, providersGlob
 
 // Gateways: one per region, sharing Redis.
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfileName: null)
-    .WithHttpEndpoint(port: 5080)
+    .WithLocalHttpEndpoint(5080)
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Global)
@@ -33,7 +33,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfil
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileName: null)
-    .WithHttpEndpoint(port: 5081)
+    .WithLocalHttpEndpoint(5081)
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Cn)

@@ -11,13 +11,13 @@ public static class ProviderSimulatorExtensions
         this IDistributedApplicationBuilder builder, string name, string region, int port, IResourceBuilder<ParameterResource> apiKey)
     {
         var simulator = builder.AddProject<Projects.AspireRouter_ProviderSimulator>(name, launchProfileName: null)
-            .WithHttpEndpoint(port: port)
+            .WithLocalHttpEndpoint(port)
             .WithAppHostEnvironment()
             .WithEnvironment("Simulator__Region", region)
             .WithEnvironment("Simulator__ApiKey", apiKey)
             .WithAnnotation(new ProviderSimulatorAnnotation(region))
             .WithHttpHealthCheck("/health")
-            .WithFaultCommands(apiKey)
+            .WithFaultCommands()
             // Deployments call the real providers; the simulators are for development and tests.
             .ExcludeFromManifest();
 

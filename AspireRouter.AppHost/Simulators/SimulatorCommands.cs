@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AspireRouter.AppHost.Simulators;
 
 /// <summary>
-/// Dashboard commands that inject faults into a simulator through its admin API: take a model down, slow it, restore all.
-/// The model is a command argument, so the dashboard asks for it and the CLI takes it as an option.
+/// Dashboard commands that inject faults into a simulator through its admin API (unauthenticated, development only):
+/// take a model down, slow it, restore all. The model is a command argument, so the dashboard asks for it through the
+/// interaction service and the CLI takes it as an option.
 /// </summary>
 internal static class SimulatorCommands
 {
@@ -22,8 +23,7 @@ internal static class SimulatorCommands
     private const string HttpClientName = "simulator-admin";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static IResourceBuilder<ProjectResource> WithFaultCommands(
-        this IResourceBuilder<ProjectResource> simulator, IResourceBuilder<ParameterResource> apiKey)
+    public static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> simulator)
     {
         simulator.ApplicationBuilder.Services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
 
@@ -38,7 +38,7 @@ internal static class SimulatorCommands
                 Method = HttpMethod.Put,
                 HttpClientName = HttpClientName,
                 Arguments = [ModelInput(models, defaultModel)],
-                PrepareRequest = context => PrepareFaultAsync(context, apiKey.Resource, defaultModel, FaultSpec.Down),
+                PrepareRequest = context => PrepareFault(context, defaultModel, FaultSpec.Down),
                 IconName = "PlugDisconnected",
             })
             .WithHttpCommand("/admin/faults", "Slow a model", commandName: SlowModel, commandOptions: new HttpCommandOptions
@@ -47,7 +47,7 @@ internal static class SimulatorCommands
                 Method = HttpMethod.Put,
                 HttpClientName = HttpClientName,
                 Arguments = [ModelInput(models, defaultModel)],
-                PrepareRequest = context => PrepareFaultAsync(context, apiKey.Resource, defaultModel, FaultSpec.Slow),
+                PrepareRequest = context => PrepareFault(context, defaultModel, FaultSpec.Slow),
                 IconName = "Timer",
             })
             .WithHttpCommand("/admin/faults", "Restore all models", commandName: RestoreAllModels, commandOptions: new HttpCommandOptions
@@ -55,7 +55,6 @@ internal static class SimulatorCommands
                 Description = "Removes every injected fault.",
                 Method = HttpMethod.Delete,
                 HttpClientName = HttpClientName,
-                PrepareRequest = context => AuthorizeAsync(context, apiKey.Resource),
                 IconName = "ArrowReset",
             });
     }
@@ -71,8 +70,7 @@ internal static class SimulatorCommands
         Options = [.. models.Select(m => KeyValuePair.Create(m, m)), KeyValuePair.Create(AllModels, "* (every model)")],
     };
 
-    private static async Task PrepareFaultAsync(
-        HttpCommandRequestContext context, ParameterResource apiKey, string defaultModel, FaultSpec fault)
+    private static Task PrepareFault(HttpCommandRequestContext context, string defaultModel, FaultSpec fault)
     {
         // Without an answer (no dashboard to ask, a client that passed none) the light category's primary goes down.
         var model = context.Arguments.TryGetByName(ModelArgument, out var input) && !string.IsNullOrWhiteSpace(input.Value)
@@ -81,13 +79,7 @@ internal static class SimulatorCommands
 
         context.Request.RequestUri = new Uri(context.Request.RequestUri!, $"/admin/faults/{Uri.EscapeDataString(model)}");
         context.Request.Content = JsonContent.Create(fault, options: Json);
-        await AuthorizeAsync(context, apiKey).ConfigureAwait(false);
-    }
-
-    private static async Task AuthorizeAsync(HttpCommandRequestContext context, ParameterResource apiKey)
-    {
-        var key = await apiKey.GetValueAsync(context.CancellationToken).ConfigureAwait(false);
-        context.Request.Headers.Authorization = new("Bearer", key);
+        return Task.CompletedTask;
     }
 
     /// <summary>The body of <c>PUT /admin/faults/{model}</c>.</summary>

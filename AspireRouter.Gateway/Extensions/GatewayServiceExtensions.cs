@@ -1,6 +1,7 @@
 using System.Net;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
+using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Telemetry;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Extensions;
 
-/// <summary>The gateway's wiring: options, registry, provider HTTP client, routing and execution.</summary>
+/// <summary>The gateway's wiring: options, registry, <c>auto</c> classifier, provider HTTP client, routing and execution.</summary>
 public static class GatewayServiceExtensions
 {
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
@@ -22,10 +23,15 @@ public static class GatewayServiceExtensions
         builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>()
             .BindConfiguration(RegistryOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        builder.Services.AddOptionsWithValidateOnStart<ClassifierOptions>()
+            .BindConfiguration(ClassifierOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<ClassifierOptions>, ClassifierOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<ClassifierOptions>, ClassifierOptionsRulesValidator>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegistryProvider>();
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<IPromptClassifier, RuleBasedClassifier>();
         builder.Services.AddSingleton<ChatExecutor>();
 
         builder.Services.AddHttpClient(ChatExecutor.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

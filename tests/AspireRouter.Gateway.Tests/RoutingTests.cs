@@ -1,5 +1,6 @@
 using System.Text;
 using AspireRouter.Contracts.Registry;
+using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
 
@@ -8,6 +9,7 @@ namespace AspireRouter.Gateway.Tests;
 public class RoutingTests
 {
     private static readonly ModelRegistry Seed = ModelRegistry.Create(SeedRegistryConfiguration.LoadSeedOptions());
+    private static readonly IPromptClassifier Classifier = Classification.Classifiers.Default();
 
     private static ChatRequest Request(string model, string extra = "", string content = "\"hello\"") =>
         ChatRequestParser.Parse(Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[{"role":"user","content":{{content}}}]{{extra}}}"""), out _)!;
@@ -22,7 +24,7 @@ public class RoutingTests
     [InlineData("regional-cn")]
     public void Resolve_CategoryAlias_GivesThatCategory(string category)
     {
-        var target = CategoryResolver.Resolve(Seed, Request(category), null, out var error);
+        var target = CategoryResolver.Resolve(Seed, Classifier, Request(category), null, out var error);
 
         Assert.Null(error);
         Assert.Equal(category, target!.Category!.Name);
@@ -32,7 +34,7 @@ public class RoutingTests
     [Fact]
     public void Resolve_CategoryHeader_WinsOverModel()
     {
-        var target = CategoryResolver.Resolve(Seed, Request("light"), "reasoning", out _);
+        var target = CategoryResolver.Resolve(Seed, Classifier, Request("light"), "reasoning", out _);
 
         Assert.Equal("reasoning", target!.CategoryName);
     }
@@ -40,7 +42,7 @@ public class RoutingTests
     [Fact]
     public void Resolve_ConcreteModelId_GivesThatModelWithoutCategory()
     {
-        var target = CategoryResolver.Resolve(Seed, Request("glm-5"), null, out _);
+        var target = CategoryResolver.Resolve(Seed, Classifier, Request("glm-5"), null, out _);
 
         Assert.Equal("glm-5", target!.Model!.Id);
         Assert.Equal("direct", target.CategoryName);
@@ -49,7 +51,7 @@ public class RoutingTests
     [Fact]
     public void Resolve_UnknownModel_Is404ModelNotFound()
     {
-        var target = CategoryResolver.Resolve(Seed, Request("gpt-4o"), null, out var error);
+        var target = CategoryResolver.Resolve(Seed, Classifier, Request("gpt-4o"), null, out var error);
 
         Assert.Null(target);
         Assert.Equal(404, error!.Status);
@@ -61,7 +63,7 @@ public class RoutingTests
     public void Select_Light_FollowsTheChainInTheHomeRegion()
     {
         var request = Request("light");
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global);
 
@@ -74,7 +76,7 @@ public class RoutingTests
     public void Select_HomeRegionCn_UsesCnEndpoints()
     {
         var request = Request("general");
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Cn);
 
@@ -86,7 +88,7 @@ public class RoutingTests
     public void Select_RegionalCn_PrefersCnThenFallsBackToGlobal_WhenAllowed()
     {
         var request = Request("regional-cn");
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global);
 
@@ -102,7 +104,7 @@ public class RoutingTests
         options.Categories["regional-cn"].FallbackToGlobal = false;
         var registry = ModelRegistry.Create(options);
         var request = Request("regional-cn");
-        var target = CategoryResolver.Resolve(registry, request, null, out _)!;
+        var target = CategoryResolver.Resolve(registry, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(registry, target, request, Regions.Global);
 
@@ -114,7 +116,7 @@ public class RoutingTests
     public void Select_ImageOnTextCategory_ExcludesEveryModel_WithReasons()
     {
         var request = Request("light", content: ImageContent);
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global);
 
@@ -127,7 +129,7 @@ public class RoutingTests
     public void Select_ToolsOnReasoning_SkipsTheModelWithoutToolCalling()
     {
         var request = Request("reasoning", extra: ""","tools":[{"type":"function","function":{"name":"lookup"}}]""");
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global);
 
@@ -142,7 +144,7 @@ public class RoutingTests
         options.Models["glm-4-9b"].Regions = [Regions.Cn];
         var registry = ModelRegistry.Create(options);
         var request = Request("light");
-        var target = CategoryResolver.Resolve(registry, request, null, out _)!;
+        var target = CategoryResolver.Resolve(registry, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(registry, target, request, Regions.Global);
 

@@ -22,6 +22,7 @@ public static class PromptFeatureExtractor
     {
         var body = request.Body.Span;
         var tally = new Tally();
+        string lastUser = "", system = "";
         try
         {
             var reader = new Utf8JsonReader(body, ReaderOptions);
@@ -41,13 +42,16 @@ public static class PromptFeatureExtractor
                     }
                 }
             }
+
+            lastUser = tally.HasLastUser ? ReadText(body[tally.LastUser], windowChars) : "";
+            system = tally.HasSystem ? ReadText(body[tally.FirstSystem], windowChars) : "";
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // The parser accepted this body already; should that ever disagree, classify on what was read.
+            // The parser skims strings without decoding them, so invalid UTF-8 inside one surfaces only here (the API
+            // rejects such bodies earlier). Classification must not fail a request: classify on what was read.
         }
 
-        var lastUser = tally.HasLastUser ? ReadText(body[tally.LastUser], windowChars) : "";
         var instruction = TextSignals.Instruction(lastUser);
         var (instructionLetters, instructionHan) = TextSignals.CountLetters(instruction);
         return new PromptFeatures
@@ -60,7 +64,7 @@ public static class PromptFeatureExtractor
             PromptHanChars = tally.PromptHan,
             SystemHanChars = tally.SystemHan,
             LastUserText = lastUser,
-            SystemText = tally.HasSystem ? ReadText(body[tally.FirstSystem], windowChars) : "",
+            SystemText = system,
             CodeFences = tally.Fences,
             CodeLines = tally.CodeLines,
             InstructionChars = instruction.Length,

@@ -8,11 +8,13 @@ namespace AspireRouter.Gateway.Tests.Classification;
 /// <summary>The rules against a hand-labeled set of production-like prompts.</summary>
 public sealed class ClassifierAccuracyTests(ITestOutputHelper output)
 {
-    /// <summary>A few points below what the default rules reach, so a regression fails and small cue edits do not.</summary>
-    private const double OverallFloor = 0.80;
-
-    /// <summary>The held-out set is small and was not tuned on; its floor is lower.</summary>
-    private const double HoldoutFloor = 0.70;
+    // Floors sit a few points below what the default rules reach (main 96.0%, holdout 96.0%, holdout2 83.0%),
+    // so a regression fails and a small cue edit does not. The main set was written before the rules but the cues
+    // were written with it in view; holdout2 was measured untouched once (77.4%), before two fixes it prompted.
+    private const double MainFloor = 0.92;
+    private const double MainCategoryFloor = 0.80;
+    private const double HoldoutFloor = 0.90;
+    private const double Holdout2Floor = 0.78;
 
     private static readonly string[] Categories =
     [
@@ -31,15 +33,15 @@ public sealed class ClassifierAccuracyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Classify_LabeledSet_MeetsTheAccuracyFloor() => AssertAccuracy(LabeledPrompt.MainSet, OverallFloor);
+    public void Classify_LabeledSet_MeetsTheAccuracyFloor() => AssertAccuracy(LabeledPrompt.MainSet, MainFloor, MainCategoryFloor);
 
     [Fact]
     public void Classify_HoldoutSet_MeetsItsFloor() => AssertAccuracy(LabeledPrompt.HoldoutSet, HoldoutFloor);
 
     [Fact]
-    public void Classify_HoldoutSet2_MeetsItsFloor() => AssertAccuracy(LabeledPrompt.HoldoutSet2, HoldoutFloor);
+    public void Classify_HoldoutSet2_MeetsItsFloor() => AssertAccuracy(LabeledPrompt.HoldoutSet2, Holdout2Floor);
 
-    private void AssertAccuracy(string file, double floor)
+    private void AssertAccuracy(string file, double floor, double categoryFloor = 0)
     {
         var classifier = Classifiers.Default();
         var results = LabeledPrompt.Load(file)
@@ -47,6 +49,7 @@ public sealed class ClassifierAccuracyTests(ITestOutputHelper output)
             .ToList();
 
         var table = new StringBuilder();
+        var perCategory = new List<(string Category, double Accuracy)>();
         table.AppendLine(file);
         table.AppendLine(CultureInfo.InvariantCulture, $"{"category",-12} {"n",4} {"correct",7} {"accuracy",8}   predicted as");
         foreach (var category in Categories)
@@ -57,6 +60,7 @@ public sealed class ClassifierAccuracyTests(ITestOutputHelper output)
                 .GroupBy(r => r.Result.Category).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
             var accuracy = rows.Count == 0 ? 0 : (double)correct / rows.Count;
             table.AppendLine(CultureInfo.InvariantCulture, $"{category,-12} {rows.Count,4} {correct,7} {accuracy,8:P1}   {confusion}");
+            perCategory.Add((category, accuracy));
         }
 
         var overall = (double)results.Count(r => r.Result.Category == r.Prompt.Category) / results.Count;
@@ -69,5 +73,6 @@ public sealed class ClassifierAccuracyTests(ITestOutputHelper output)
         }
 
         Assert.True(overall >= floor, $"{file}: overall accuracy {overall:P1} is below the floor {floor:P0}");
+        Assert.All(perCategory, c => Assert.True(c.Accuracy >= categoryFloor, $"{file}: '{c.Category}' accuracy {c.Accuracy:P1} is below {categoryFloor:P0}"));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Unicode;
+using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
@@ -24,6 +25,7 @@ public static class ChatCompletionsApi
         RegistryProvider registryProvider,
         CandidatePlanner planner,
         ChatExecutor executor,
+        IPromptClassifier classifier,
         IOptions<GatewayOptions> options)
     {
         var requestId = RequestIds.FromOrNew(context.Request.Headers[RoutingHeaders.RequestId]);
@@ -54,7 +56,7 @@ public static class ChatCompletionsApi
         }
 
         var registry = registryProvider.Current;
-        var target = CategoryResolver.Resolve(registry, request, context.Request.Headers[CategoryResolver.CategoryHeader], out var resolveError);
+        var target = CategoryResolver.Resolve(registry, classifier, request, context.Request.Headers[CategoryResolver.CategoryHeader], out var resolveError);
         if (target is null)
         {
             await OpenAiErrors.WriteAsync(context, resolveError!);

@@ -1,6 +1,7 @@
 using System.Net;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
+using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Routing;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Extensions;
 
-/// <summary>The gateway's wiring: options, registry, provider HTTP client, routing and execution.</summary>
+/// <summary>The gateway's wiring: options, registry, <c>auto</c> classifier, provider HTTP client, routing and execution.</summary>
 public static class GatewayServiceExtensions
 {
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
@@ -25,6 +26,10 @@ public static class GatewayServiceExtensions
         builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>()
             .BindConfiguration(RegistryOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        builder.Services.AddOptionsWithValidateOnStart<ClassifierOptions>()
+            .BindConfiguration(ClassifierOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<ClassifierOptions>, ClassifierOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<ClassifierOptions>, ClassifierOptionsRulesValidator>();
 
         builder.Services.AddOptionsWithValidateOnStart<TokenEstimationOptions>()
             .BindConfiguration(TokenEstimationOptions.SectionName);
@@ -49,6 +54,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegistryProvider>();
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<IPromptClassifier, RuleBasedClassifier>();
         builder.Services.AddSingleton<ChatExecutor>();
 
         builder.Services.AddHttpClient(ChatExecutor.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -1,5 +1,6 @@
 using System.Text;
 using AspireRouter.Contracts.Registry;
+using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Tokens;
@@ -11,6 +12,7 @@ public class RoutingTests
 {
     private static readonly ModelRegistry Seed = ModelRegistry.Create(SeedRegistryConfiguration.LoadSeedOptions());
     private static readonly TokenEstimator Estimator = new(Options.Create(new TokenEstimationOptions()));
+    private static readonly IPromptClassifier Classifier = Classification.Classifiers.Default();
 
     private static ChatRequest Request(string model, string extra = "", string content = "\"hello\"") =>
         ChatRequestParser.Parse(Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[{"role":"user","content":{{content}}}]{{extra}}}"""), out _)!;
@@ -25,7 +27,7 @@ public class RoutingTests
     [InlineData("regional-cn")]
     public void Resolve_CategoryAlias_GivesThatCategory(string category)
     {
-        var target = CategoryResolver.Resolve(Seed, Request(category), null, out var error);
+        var target = CategoryResolver.Resolve(Seed, Classifier, Request(category), null, out var error);
 
         Assert.Null(error);
         Assert.Equal(category, target!.Category!.Name);
@@ -35,7 +37,7 @@ public class RoutingTests
     [Fact]
     public void Resolve_CategoryHeader_WinsOverModel()
     {
-        var target = CategoryResolver.Resolve(Seed, Request("light"), "reasoning", out _);
+        var target = CategoryResolver.Resolve(Seed, Classifier, Request("light"), "reasoning", out _);
 
         Assert.Equal("reasoning", target!.CategoryName);
     }
@@ -43,7 +45,7 @@ public class RoutingTests
     [Fact]
     public void Resolve_ConcreteModelId_GivesThatModelWithoutCategory()
     {
-        var target = CategoryResolver.Resolve(Seed, Request("glm-5"), null, out _);
+        var target = CategoryResolver.Resolve(Seed, Classifier, Request("glm-5"), null, out _);
 
         Assert.Equal("glm-5", target!.Model!.Id);
         Assert.Equal("direct", target.CategoryName);
@@ -52,7 +54,7 @@ public class RoutingTests
     [Fact]
     public void Resolve_UnknownModel_Is404ModelNotFound()
     {
-        var target = CategoryResolver.Resolve(Seed, Request("gpt-4o"), null, out var error);
+        var target = CategoryResolver.Resolve(Seed, Classifier, Request("gpt-4o"), null, out var error);
 
         Assert.Null(target);
         Assert.Equal(404, error!.Status);
@@ -64,7 +66,7 @@ public class RoutingTests
     public void Select_Light_FollowsTheChainInTheHomeRegion()
     {
         var request = Request("light");
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
@@ -77,7 +79,7 @@ public class RoutingTests
     public void Select_HomeRegionCn_UsesCnEndpoints()
     {
         var request = Request("general");
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Cn, Estimator.For(request));
 
@@ -89,7 +91,7 @@ public class RoutingTests
     public void Select_RegionalCn_PrefersCnThenFallsBackToGlobal_WhenAllowed()
     {
         var request = Request("regional-cn");
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
@@ -105,7 +107,7 @@ public class RoutingTests
         options.Categories["regional-cn"].FallbackToGlobal = false;
         var registry = ModelRegistry.Create(options);
         var request = Request("regional-cn");
-        var target = CategoryResolver.Resolve(registry, request, null, out _)!;
+        var target = CategoryResolver.Resolve(registry, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(registry, target, request, Regions.Global, Estimator.For(request));
 
@@ -117,7 +119,7 @@ public class RoutingTests
     public void Select_ImageOnTextCategory_ExcludesEveryModel_WithReasons()
     {
         var request = Request("light", content: ImageContent);
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
@@ -130,7 +132,7 @@ public class RoutingTests
     public void Select_ToolsOnReasoning_SkipsTheModelWithoutToolCalling()
     {
         var request = Request("reasoning", extra: ""","tools":[{"type":"function","function":{"name":"lookup"}}]""");
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
@@ -145,7 +147,7 @@ public class RoutingTests
         options.Models["glm-4-9b"].Regions = [Regions.Cn];
         var registry = ModelRegistry.Create(options);
         var request = Request("light");
-        var target = CategoryResolver.Resolve(registry, request, null, out _)!;
+        var target = CategoryResolver.Resolve(registry, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(registry, target, request, Regions.Global, Estimator.For(request));
 

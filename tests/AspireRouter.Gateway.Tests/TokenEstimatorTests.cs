@@ -27,7 +27,7 @@ public class TokenEstimatorTests
 
     private static CandidateList Select(ChatRequest request)
     {
-        var target = CategoryResolver.Resolve(Seed, request, null, out _)!;
+        var target = CategoryResolver.Resolve(Seed, Classification.Classifiers.Default(), request, null, out _)!;
         return CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
     }
 

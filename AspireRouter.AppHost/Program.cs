@@ -9,11 +9,11 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = builder.GetInfrastructureMode("redis", "ledgerdb");
 var redis = builder.AddRedisServer("redis", infrastructure);
 
-// Databases: the cost ledger's (its consumer, the cost ledger service, comes later).
+// Databases: the cost ledger's, for the cost-ledger service that will consume it.
 var ledgerDb = builder.AddPostgresDatabase("postgres", "ledgerdb", infrastructure);
 
 // Parameters
-var simulatorApiKey = builder.AddParameter("simulator-api-key", "sim-dev-key", secret: true).ExcludeFromManifest();
+var simulatorApiKey = builder.AddSimulatorApiKey();
 
 // Provider simulators: OpenAI-compatible stand-ins for every provider, one per region, with fault-injection commands.
 var providersGlobal = builder.AddProviderSimulator("providers-global", Regions.Global, port: 5090, simulatorApiKey);

@@ -7,6 +7,22 @@ public static class ProviderSimulatorExtensions
 {
     private static readonly string[] PassedThroughSettings = ["CrossRegionLatencyMin", "CrossRegionLatencyMax"];
 
+    /// <summary>The key every simulator accepts and the gateways send to simulated providers.</summary>
+    public const string DevelopmentApiKey = "sim-dev-key";
+
+    /// <summary>
+    /// The secret parameter <c>simulator-api-key</c>: <c>Parameters:simulator-api-key</c> when configured, else
+    /// <see cref="DevelopmentApiKey"/> so the quick start needs no setup. Never published: deployments use real providers.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddSimulatorApiKey(this IDistributedApplicationBuilder builder)
+    {
+        const string name = "simulator-api-key";
+
+        // AddParameter(name, value) would ignore configuration; a configured key must win over the default.
+        var value = builder.Configuration[$"Parameters:{name}"] is { Length: > 0 } configured ? configured : DevelopmentApiKey;
+        return builder.AddParameter(name, value, secret: true).ExcludeFromManifest();
+    }
+
     public static IResourceBuilder<ProjectResource> AddProviderSimulator(
         this IDistributedApplicationBuilder builder, string name, string region, int port, IResourceBuilder<ParameterResource> apiKey)
     {

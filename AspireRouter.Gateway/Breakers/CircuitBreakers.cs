@@ -234,9 +234,14 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
 
     private void EnterLocal(Exception reason)
     {
-        if (Interlocked.Exchange(ref _mode, (int)Mode.Local) != (int)Mode.Local)
+        var previous = (Mode)Interlocked.Exchange(ref _mode, (int)Mode.Local);
+        if (previous == Mode.Shared)
         {
             _local.Seed(_views.Values.Select(e => e.Status));
+        }
+
+        if (previous != Mode.Local)
+        {
             LogRedisUnreachable(_logger, $"{reason.GetType().Name}: {reason.Message}");
         }
     }

@@ -56,7 +56,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
     /// <summary>A snapshot entry and when it was applied (a value of <see cref="_sequence"/>).</summary>
     private sealed record Entry(BreakerStatus Status, long AppliedAt);
 
-    public bool IsShared => Volatile.Read(ref _mode) == (int)Mode.Shared;
+    public bool IsShared => Volatile.Read(ref _mode) == (int)Mode.Shared && _redis.IsConnected;
 
     public ValueTask<BreakerAdmission> AdmitAsync(string model, string region)
     {
@@ -147,28 +147,22 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
     {
         var now = _time.GetUtcNow();
         var issuedAt = Interlocked.Read(ref _sequence);
-        BreakerStep step;
-        if (IsShared && _redis.IsConnected)
+        BreakerStep? shared = null;
+        if (Volatile.Read(ref _mode) == (int)Mode.Shared)
         {
             try
             {
-                step = await _redis.ExecuteAsync(key, op, arg, now);
+                shared = _redis.IsConnected
+                    ? await _redis.ExecuteAsync(key, op, arg, now)
+                    : throw new RedisConnectionException(ConnectionFailureType.SocketFailure, "the connection to Redis dropped");
             }
             catch (Exception ex)
             {
                 EnterLocal(ex);
-                step = await _local.ExecuteAsync(key, op, arg, now);
             }
         }
-        else
-        {
-            if (IsShared)
-            {
-                EnterLocal(new RedisConnectionException(ConnectionFailureType.SocketFailure, "the connection to Redis dropped"));
-            }
 
-            step = await _local.ExecuteAsync(key, op, arg, now);
-        }
+        var step = shared ?? await _local.ExecuteAsync(key, op, arg, now);
 
         Apply(step.Status, issuedAt);
         if (step.Transitioned)

@@ -82,3 +82,17 @@ internal sealed class ListLogger<T> : ILogger<T>
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
         Entries.Enqueue((logLevel, eventId, formatter(state, exception)));
 }
+
+/// <summary>Captures every log entry of a host (the in-process gateway).</summary>
+internal sealed class ListLoggerProvider : ILoggerProvider
+{
+    private readonly ListLogger<object> _logger = new();
+
+    public ConcurrentQueue<(LogLevel Level, EventId Id, string Message)> Entries => _logger.Entries;
+
+    public ILogger CreateLogger(string categoryName) => _logger;
+
+    public void Dispose()
+    {
+    }
+}

@@ -60,7 +60,8 @@ public sealed class RedisOutageTests
         await using var connectionA = await server.ConnectAsync(1);
         await using var connectionB = await server.ConnectAsync(1);
         var a = BreakerTestKit.Create(time, () => connectionA, logger: logger);
-        var b = BreakerTestKit.Create(time, () => connectionB);
+        var loggerB = new ListLogger<CircuitBreakers>();
+        var b = BreakerTestKit.Create(time, () => connectionB, logger: loggerB);
         await a.SyncAsync(CancellationToken.None);
         await b.SyncAsync(CancellationToken.None);
         await a.FailAsync(5, "glm-5");
@@ -71,8 +72,9 @@ public sealed class RedisOutageTests
         // Every call keeps working: the open breaker stays open, new failures count locally.
         await a.FailAsync(5, "deepseek-v4-flash");
         await a.SyncAsync(CancellationToken.None);
-        await a.SyncAsync(CancellationToken.None);
+        await b.SyncAsync(CancellationToken.None);
         Assert.False(a.IsShared);
+        Assert.False(b.IsShared);
         Assert.False((await a.AdmitAsync("glm-5")).Allowed);
         Assert.False((await a.AdmitAsync("deepseek-v4-flash")).Allowed);
         Assert.Equal(1, logger.Count(RedisUnreachable));
@@ -85,6 +87,7 @@ public sealed class RedisOutageTests
         await a.SyncAsync(CancellationToken.None);
         Assert.False((await a.AdmitAsync("kimi-k2-5")).Allowed);
         Assert.Equal(1, logger.Count(RedisUnreachable));
+        Assert.Equal(1, loggerB.Count(RedisUnreachable));
         Assert.Equal(2, logger.Count(Shared)); // at start and on return
     }
 

@@ -34,12 +34,13 @@ internal static class BreakerTestKit
         TimeProvider time,
         Func<IConnectionMultiplexer> connect,
         CircuitBreakerOptions? options = null,
-        ILogger<CircuitBreakers>? logger = null) =>
-        new(connect, Registry, Options.Create(options ?? new CircuitBreakerOptions()), time, new BreakerMetrics(Meters), logger ?? NullLogger<CircuitBreakers>.Instance);
+        ILogger<CircuitBreakers>? logger = null,
+        BreakerMetrics? metrics = null) =>
+        new(connect, Registry, Options.Create(options ?? new CircuitBreakerOptions()), time, metrics ?? new BreakerMetrics(Meters), logger ?? NullLogger<CircuitBreakers>.Instance);
 
     /// <summary>Breakers that never reach Redis: the local state machine alone.</summary>
-    public static CircuitBreakers Local(TimeProvider time, CircuitBreakerOptions? options = null, ILogger<CircuitBreakers>? logger = null) =>
-        Create(time, () => throw new InvalidOperationException("No Redis in this test."), options, logger);
+    public static CircuitBreakers Local(TimeProvider time, CircuitBreakerOptions? options = null, ILogger<CircuitBreakers>? logger = null, BreakerMetrics? metrics = null) =>
+        Create(time, () => throw new InvalidOperationException("No Redis in this test."), options, logger, metrics);
 
     public static async Task FailAsync(this ICircuitBreakers breakers, int times = 1, string model = Model)
     {

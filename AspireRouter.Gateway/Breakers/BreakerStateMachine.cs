@@ -6,6 +6,9 @@ namespace AspireRouter.Gateway.Breakers;
 /// Closed → Open after <c>FailureThreshold</c> consecutive failures or a failure ratio over the window; Open → HalfOpen
 /// on the first admission after the open period; HalfOpen → Closed after <c>SuccessesToClose</c> successful trials, or
 /// → Open for twice as long (up to the cap) after one failed trial.
+/// Recovery is gradual through the half-open stage only (a few trials at once, several successes in all); there is no
+/// traffic ramp after closing: a request kept off a recovered model pays with a dearer or slower fallback, and a
+/// relapse reopens the breaker after a handful of failures, for longer each time.
 /// </summary>
 internal static class BreakerStateMachine
 {

@@ -12,6 +12,11 @@ namespace AspireRouter.Gateway.Breakers;
 /// breakers are counted here and flushed by <see cref="SyncAsync"/>, which also reads every breaker back. When a Redis
 /// call fails the same state machine runs locally, seeded from the snapshot, until a sync reaches Redis again.
 /// </summary>
+/// <remarks>
+/// Consecutive failures are counted across the fleet. A success reported by an instance whose snapshot still shows the
+/// breaker clean reaches Redis only at that instance's next sync, so for up to a sync interval it does not break a run
+/// of failures recorded by others: under intermittent errors the count runs a little high (see BreakerTimingTests).
+/// </remarks>
 internal sealed partial class CircuitBreakers : ICircuitBreakers
 {
     private readonly RedisBreakerStore _redis;

@@ -62,6 +62,8 @@ public sealed partial class ChatExecutor(
                     continue;
                 }
 
+                skipped.Remove(candidate);
+
                 var remaining = deadline - time.GetUtcNow();
                 if (pass > 0)
                 {
@@ -150,6 +152,8 @@ public sealed partial class ChatExecutor(
         var detail = string.Join("; ", failures.Concat(list.Excluded));
         var error = list.Candidates.Count == 0
             ? RequestError.Invalid($"No model of this category can serve the request: {detail}.", "model", "no_eligible_model")
+            : attempts == 0
+                ? new RequestError(StatusCodes.Status503ServiceUnavailable, $"No candidate can be tried now: {detail}.", "api_error", null, "upstream_unavailable")
             : deadlineHit
                 ? new RequestError(StatusCodes.Status504GatewayTimeout, $"The request's deadline of {timeout.TotalSeconds:0.###} s passed after {attempts} attempt(s): {detail}.", "api_error", null, "deadline_exceeded")
                 : new RequestError(StatusCodes.Status503ServiceUnavailable, $"Every candidate failed after {attempts} attempt(s): {detail}.", "api_error", null, "upstream_unavailable");

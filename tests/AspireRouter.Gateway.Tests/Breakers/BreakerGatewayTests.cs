@@ -81,6 +81,7 @@ public sealed class BreakerGatewayTests(RedisServerFixture redis)
         Assert.Equal("0", Header(response, "X-AspireRouter-Attempts"));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var message = json.RootElement.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.StartsWith("No candidate can be tried now: ", message);
         Assert.Contains($"{Primary}@global: breaker open until ", message);
         Assert.Contains("deepseek-v4-flash@global: breaker open until ", message);
         Assert.Contains("glm-4-9b@global: breaker open until ", message);

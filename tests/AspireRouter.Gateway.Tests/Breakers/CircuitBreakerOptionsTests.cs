@@ -44,3 +44,16 @@ public sealed class CircuitBreakerOptionsTests
         Assert.Contains("SamplingWindow", result.FailureMessage);
     }
 }
+
+public sealed class CircuitBreakerStartupTests
+{
+    [Fact]
+    public void InvalidOptions_StopTheGatewayAtStartUp()
+    {
+        using var factory = new GatewayFactory(new Dictionary<string, string> { ["CircuitBreaker:MaxConcurrentTrials"] = "5" });
+
+        var error = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains("MaxConcurrentTrials (5) must not exceed SuccessesToClose (3)", error.Message);
+    }
+}

@@ -1,6 +1,7 @@
 using System.Net;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
+using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Latency;
@@ -9,10 +10,11 @@ using AspireRouter.Gateway.Routing.Policies;
 using AspireRouter.Gateway.Telemetry;
 using AspireRouter.Gateway.Tokens;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AspireRouter.Gateway.Extensions;
 
-/// <summary>The gateway's wiring: options, registry, <c>auto</c> classifier, provider HTTP client, routing and execution.</summary>
+/// <summary>The gateway's wiring: options, registry, <c>auto</c> classifier, circuit breakers, provider HTTP client, routing and execution.</summary>
 public static class GatewayServiceExtensions
 {
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
@@ -56,6 +58,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<IPromptClassifier, RuleBasedClassifier>();
         builder.Services.AddSingleton<ChatExecutor>();
+        builder.AddCircuitBreakers();
 
         builder.Services.AddHttpClient(ChatExecutor.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -72,6 +75,21 @@ public static class GatewayServiceExtensions
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         return builder;
+    }
+
+    /// <summary>Breakers per (model, region), shared through the <c>redis</c> connection and synced in the background.</summary>
+    private static void AddCircuitBreakers(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<CircuitBreakerOptions>()
+            .BindConfiguration(CircuitBreakerOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<CircuitBreakerOptions>, CircuitBreakerOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<CircuitBreakerOptions>, CircuitBreakerOptionsRulesValidator>();
+        builder.Services.AddSingleton<BreakerMetrics>();
+        // The connection is resolved by the first sync, off the request path: connecting can block for its timeout.
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CircuitBreakers>(
+            sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
+        builder.Services.AddSingleton<ICircuitBreakers>(sp => sp.GetRequiredService<CircuitBreakers>());
+        builder.Services.AddHostedService<BreakerSyncService>();
     }
 
     public static WebApplication MapGatewayApi(this WebApplication app)

@@ -5,8 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AspireRouter.Gateway.Tests;
 
-/// <summary>The gateway in-process with every provider replaced by a <see cref="StubProvider"/>.</summary>
-public sealed class GatewayFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The gateway in-process with every provider replaced by a <see cref="StubProvider"/>. Redis points at a closed port
+/// (breakers stay local) unless <paramref name="settings"/> gives <c>ConnectionStrings:redis</c>; settings win over
+/// the defaults here.
+/// </summary>
+public sealed class GatewayFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public StubProvider Stub { get; } = new();
 
@@ -24,6 +28,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             builder.UseSetting($"Registry:Providers:{provider}:Regions:global:ApiKey", $"key-{provider}-global");
             builder.UseSetting($"Registry:Providers:{provider}:Regions:cn:BaseUrl", $"http://{provider}.cn.test/v1");
             builder.UseSetting($"Registry:Providers:{provider}:Regions:cn:ApiKey", $"key-{provider}-cn");
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
         }
 
         builder.ConfigureServices(services =>

@@ -1,0 +1,64 @@
+namespace AspireRouter.Contracts.Redis;
+
+/// <summary>
+/// Redis key names every AspireRouter service agrees on. All keys start with <see cref="Prefix"/> so one Redis can be
+/// shared with other applications and the router's keys found with <c>SCAN MATCH ar:*</c>.
+/// </summary>
+public static class RedisKeys
+{
+    public const string Prefix = "ar:";
+
+    /// <summary>
+    /// The hash holding the circuit breaker of <paramref name="model"/> (a registry model id) in
+    /// <paramref name="region"/>: <c>ar:breaker:{model}:{region}</c>. Its fields are named in <see cref="BreakerFields"/>.
+    /// </summary>
+    public static string Breaker(string model, string region) => $"{Prefix}breaker:{model}:{region}";
+}
+
+/// <summary>
+/// Fields of a breaker hash (<see cref="RedisKeys.Breaker"/>). Times are Unix milliseconds, durations milliseconds.
+/// Only the gateway writes these hashes, always through its Lua script; other services may read them.
+/// </summary>
+public static class BreakerFields
+{
+    /// <summary><see cref="BreakerStates"/> value; a missing field means closed.</summary>
+    public const string State = "state";
+
+    /// <summary>Consecutive failures while closed.</summary>
+    public const string ConsecutiveFailures = "fails";
+
+    /// <summary>When an open breaker admits its first trial request.</summary>
+    public const string OpenUntil = "open_until";
+
+    /// <summary>Length of the latest open period; doubles (up to a cap) each time a trial fails.</summary>
+    public const string OpenDuration = "open_ms";
+
+    /// <summary>Successful trials in the current half-open period.</summary>
+    public const string TrialSuccesses = "trial_ok";
+
+    /// <summary>When the state last changed.</summary>
+    public const string ChangedAt = "changed_at";
+
+    /// <summary>Incremented by every write; orders two readings of the same hash.</summary>
+    public const string Version = "ver";
+
+    /// <summary>Counter that numbers trial permits.</summary>
+    public const string PermitSequence = "permit_seq";
+
+    /// <summary>Prefix of one trial permit's field, <c>p:{id}</c>; its value is when the permit's lease ends.</summary>
+    public const string PermitPrefix = "p:";
+
+    /// <summary>Prefix of a window bucket's failure count, <c>f:{bucket}</c> (bucket = time / bucket length).</summary>
+    public const string FailuresPrefix = "f:";
+
+    /// <summary>Prefix of a window bucket's success count, <c>s:{bucket}</c>.</summary>
+    public const string SuccessesPrefix = "s:";
+}
+
+/// <summary>Values of <see cref="BreakerFields.State"/>.</summary>
+public static class BreakerStates
+{
+    public const string Closed = "closed";
+    public const string Open = "open";
+    public const string HalfOpen = "half_open";
+}

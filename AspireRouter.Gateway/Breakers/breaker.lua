@@ -1,0 +1,160 @@
+-- One circuit breaker, one hash (AspireRouter.Contracts.Redis.BreakerFields), one atomic step.
+-- BreakerStateMachine.cs is the same state machine in C# (local breakers when Redis is down); change both together.
+--
+-- KEYS[1]  the breaker's hash
+-- ARGV     op ('admit' | 'success' | 'failure' | 'release' | 'tally'), now (Unix ms, from the gateway's clock),
+--          arg (the trial permit for success/failure/release, the success count for tally), then the settings:
+--          failure threshold, failure ratio, minimum throughput, bucket length (ms), buckets, open duration (ms),
+--          max open duration (ms), max concurrent trials, successes to close, permit lease (ms), key TTL (ms).
+-- Returns  { allowed (0/1), permit (0 = none), state before, state after, field1, value1, field2, value2, ... }
+local key = KEYS[1]
+local op = ARGV[1]
+local now = tonumber(ARGV[2])
+local arg = tonumber(ARGV[3])
+local threshold = tonumber(ARGV[4])
+local ratio = tonumber(ARGV[5])
+local min_throughput = tonumber(ARGV[6])
+local bucket_ms = tonumber(ARGV[7])
+local buckets = tonumber(ARGV[8])
+local open_base = tonumber(ARGV[9])
+local open_max = tonumber(ARGV[10])
+local max_trials = tonumber(ARGV[11])
+local to_close = tonumber(ARGV[12])
+local lease_ms = tonumber(ARGV[13])
+local ttl_ms = tonumber(ARGV[14])
+
+local h = {}
+local raw = redis.call('HGETALL', key)
+for i = 1, #raw, 2 do h[raw[i]] = raw[i + 1] end
+
+local dirty = false
+local function num(field) return tonumber(h[field] or '0') end
+local function set(field, value)
+  if type(value) == 'number' then value = string.format('%d', value) end
+  h[field] = value
+  redis.call('HSET', key, field, value)
+  dirty = true
+end
+local function del(field)
+  h[field] = nil
+  redis.call('HDEL', key, field)
+  dirty = true
+end
+-- Deletes the fields starting with one of the prefixes (the table may lose fields while it is traversed).
+local function clear(a, b)
+  for field in pairs(h) do
+    local p = string.sub(field, 1, 2)
+    if p == a or p == b then del(field) end
+  end
+end
+
+local current = math.floor(now / bucket_ms)
+-- Failures and successes of the window; drops buckets that left it.
+local function window()
+  local f, s = 0, 0
+  for field, value in pairs(h) do
+    local kind, bucket = string.match(field, '^([fs]):(%d+)$')
+    if kind then
+      if tonumber(bucket) <= current - buckets then
+        del(field)
+      elseif kind == 'f' then
+        f = f + tonumber(value)
+      else
+        s = s + tonumber(value)
+      end
+    end
+  end
+  return f, s
+end
+-- Permits whose lease has not ended; with purge, drops the others.
+local function trials(purge)
+  local n = 0
+  for field, value in pairs(h) do
+    if string.sub(field, 1, 2) == 'p:' then
+      if tonumber(value) > now then n = n + 1 elseif purge then del(field) end
+    end
+  end
+  return n
+end
+
+local function go(state)
+  set('state', state)
+  set('changed_at', now)
+end
+local function open(duration)
+  go('open')
+  set('open_ms', duration)
+  set('open_until', now + duration)
+  set('trial_ok', 0)
+  clear('p:')
+end
+local function close()
+  go('closed')
+  set('fails', 0)
+  set('trial_ok', 0)
+  clear('p:', 'f:')
+  clear('s:')
+end
+
+local before = h.state or 'closed'
+local allowed, permit = 0, 0
+
+if op == 'admit' then
+  if before == 'open' and now >= num('open_until') then
+    go('half_open')
+    set('trial_ok', 0)
+    clear('p:')
+  end
+  local state = h.state or 'closed'
+  if state == 'closed' then
+    allowed = 1
+  elseif state == 'half_open' and trials(true) < max_trials then
+    permit = num('permit_seq') + 1
+    set('permit_seq', permit)
+    set('p:' .. permit, now + lease_ms)
+    allowed = 1
+  end
+elseif op == 'success' or op == 'failure' or op == 'release' then
+  local trial = arg > 0 and h['p:' .. arg] ~= nil
+  if trial then del('p:' .. arg) end
+  if op ~= 'release' then
+    window()
+    local field = (op == 'failure' and 'f:' or 's:') .. current
+    set(field, num(field) + 1)
+    if trial and before == 'half_open' then
+      if op == 'success' then
+        set('trial_ok', num('trial_ok') + 1)
+        if num('trial_ok') >= to_close then close() end
+      else
+        open(math.min(math.max(num('open_ms'), open_base) * 2, open_max))
+      end
+    elseif before == 'closed' then
+      if op == 'success' then
+        if num('fails') > 0 then set('fails', 0) end
+      else
+        set('fails', num('fails') + 1)
+        local f, s = window()
+        if num('fails') >= threshold or (f + s >= min_throughput and f >= ratio * (f + s)) then
+          open(open_base)
+        end
+      end
+    end
+    -- A non-trial outcome while open or half-open only counts in the window: it was admitted before the breaker opened.
+  end
+elseif op == 'tally' then
+  window()
+  local field = 's:' .. current
+  set(field, num(field) + arg)
+end
+
+if dirty then
+  h.ver = tostring(redis.call('HINCRBY', key, 'ver', 1))
+  redis.call('PEXPIRE', key, ttl_ms)
+end
+
+local result = { allowed, permit, before, h.state or 'closed' }
+for field, value in pairs(h) do
+  result[#result + 1] = field
+  result[#result + 1] = value
+end
+return result

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AspireRouter.Contracts.Redis;
+using AspireRouter.Gateway.Breakers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AspireRouter.Gateway.Tests.Breakers;
+
+/// <summary>Breakers through the in-process gateway: the stub upstream records which models were called.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class BreakerGatewayTests(RedisServerFixture redis)
+{
+    private const string Primary = "qwen-3-8b";
+
+    private static Task<HttpResponseMessage> PostLightAsync(HttpClient client) =>
+        client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"light","messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"));
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.Single() : "";
+
+    [Fact]
+    public async Task PrimaryFailsFiveTimes_ItsSharedBreakerOpens_AndTheNextRequestsSkipIt()
+    {
+        var database = redis.Server.NextDatabase();
+        var logs = new ListLoggerProvider();
+        await using var factory = new GatewayFactory(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:redis"] = redis.Server.ConnectionString(database),
+            ["CircuitBreaker:RedisTimeout"] = "00:00:02", // a loaded test machine must not push the gateway onto local breakers
+        });
+        factory.Stub.On(Primary, HttpStatusCode.ServiceUnavailable);
+        await using var gateway = factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+        var client = gateway.CreateClient();
+        var breakers = gateway.Services.GetRequiredService<ICircuitBreakers>();
+        await WaitUntilSharedAsync(breakers);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await PostLightAsync(client);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("2", Header(response, "X-AspireRouter-Attempts"));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await PostLightAsync(client);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("deepseek-v4-flash", Header(response, "X-AspireRouter-Model"));
+            Assert.Equal("1", Header(response, "X-AspireRouter-Attempts"));
+            Assert.Equal("true", Header(response, "X-AspireRouter-Fallback"));
+        }
+
+        Assert.Equal(5, factory.Stub.ModelsCalled.Count(m => m == Primary));
+        Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 3001);
+        await using var connection = await redis.Server.ConnectAsync(database);
+        var state = await connection.GetDatabase().HashGetAsync(RedisKeys.Breaker(Primary, "global"), BreakerFields.State);
+        Assert.Equal(BreakerStates.Open, state);
+        Assert.True(breakers.IsShared);
+    }
+
+    [Fact]
+    public async Task EveryBreakerOpen_Is503NamingWhenEachAdmitsTrials_WithoutCallingAnyProvider()
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string> { ["CircuitBreaker:FailureThreshold"] = "1" });
+        foreach (var model in new[] { Primary, "deepseek-v4-flash", "glm-4-9b" })
+        {
+            factory.Stub.On(model, HttpStatusCode.ServiceUnavailable);
+        }
+
+        var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await PostLightAsync(client)).StatusCode);
+        var calls = factory.Stub.Requests.Count;
+
+        var response = await PostLightAsync(client);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(calls, factory.Stub.Requests.Count);
+        Assert.Equal("0", Header(response, "X-AspireRouter-Attempts"));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var message = json.RootElement.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.StartsWith("No candidate can be tried now: ", message);
+        Assert.Contains($"{Primary}@global: breaker open until ", message);
+        Assert.Contains("deepseek-v4-flash@global: breaker open until ", message);
+        Assert.Contains("glm-4-9b@global: breaker open until ", message);
+    }
+
+    [Fact]
+    public async Task ProviderClientErrors_DoNotOpenTheBreaker()
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string> { ["CircuitBreaker:FailureThreshold"] = "1" });
+        factory.Stub.On(Primary, HttpStatusCode.BadRequest, """{"error":{"message":"bad","type":"invalid_request_error","param":null,"code":null}}""");
+        var client = factory.CreateClient();
+
+        await PostLightAsync(client);
+        await PostLightAsync(client);
+
+        Assert.Equal(2, factory.Stub.ModelsCalled.Count(m => m == Primary));
+        Assert.Equal(BreakerState.Closed, factory.Services.GetRequiredService<ICircuitBreakers>().StatusOf(Primary).State);
+    }
+
+    private static async Task WaitUntilSharedAsync(ICircuitBreakers breakers)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!breakers.IsShared)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the gateway's breakers did not reach Redis within 15 s");
+            await Task.Delay(50);
+        }
+    }
+}

@@ -25,6 +25,15 @@ public sealed class GatewayOptions
 
     /// <summary>Longest silence allowed between two chunks of a stream once it has started. Default: 30 s.</summary>
     public TimeSpan StreamStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest wait for a stream's first byte on one attempt; past it the next candidate is tried (within the
+    /// request's deadline). Default: 15 s.
+    /// </summary>
+    public TimeSpan StreamFirstByteTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Largest deadline a client may ask for with <c>X-AspireRouter-Timeout-Ms</c>. Default: 10 min.</summary>
+    public TimeSpan MaxRequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 [OptionsValidator]
@@ -46,9 +55,14 @@ public sealed class GatewayOptionsRulesValidator : IValidateOptions<GatewayOptio
             errors.Add($"Gateway:RetryBaseDelay ({options.RetryBaseDelay}) must be positive and not above RetryMaxDelay ({options.RetryMaxDelay}).");
         }
 
-        if (options.StreamStallTimeout <= TimeSpan.Zero)
+        if (options.StreamStallTimeout <= TimeSpan.Zero || options.StreamFirstByteTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"Gateway:StreamStallTimeout must be positive (got {options.StreamStallTimeout}).");
+            errors.Add($"Gateway:StreamStallTimeout and StreamFirstByteTimeout must be positive (got {options.StreamStallTimeout}, {options.StreamFirstByteTimeout}).");
+        }
+
+        if (options.MaxRequestTimeout < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"Gateway:MaxRequestTimeout must be at least 1 s (got {options.MaxRequestTimeout}).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

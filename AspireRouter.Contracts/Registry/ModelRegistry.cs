@@ -72,7 +72,8 @@ public sealed class ModelRegistry
                 c.Value.Timeout,
                 c.Value.Policy,
                 c.Value.PreferredRegion,
-                c.Value.FallbackToGlobal),
+                c.Value.FallbackToGlobal,
+                new HedgingSpec(c.Value.Hedging.Enabled, c.Value.Hedging.MaxShare, c.Value.Hedging.Delay)),
             StringComparer.OrdinalIgnoreCase);
 
         return new ModelRegistry(providers, models, categories);

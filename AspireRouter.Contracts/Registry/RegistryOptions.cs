@@ -113,4 +113,23 @@ public sealed class CategoryOptions
 
     /// <summary>Whether a category with a preferred region may use other regions' endpoints. Default: true.</summary>
     public bool FallbackToGlobal { get; set; } = true;
+
+    /// <summary>Hedged requests (off by default).</summary>
+    public HedgingOptions Hedging { get; set; } = new();
+}
+
+/// <summary>
+/// Hedging: when the first attempt has not answered (the full response, or a stream's first byte) by its model's
+/// p95, the next candidate is started too; the first to answer wins and the other is cancelled.
+/// </summary>
+public sealed class HedgingOptions
+{
+    /// <summary>Whether this category hedges. Default: false.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Largest share of the category's requests that may start a hedge (a token bucket). Default: 0.1.</summary>
+    public double MaxShare { get; set; } = 0.1;
+
+    /// <summary>Fixed hedge delay; null uses the first model's live p95 (its latency budget until it has samples). Default: null.</summary>
+    public TimeSpan? Delay { get; set; }
 }

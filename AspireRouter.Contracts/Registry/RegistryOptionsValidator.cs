@@ -156,6 +156,12 @@ public sealed class RegistryOptionsValidator : IValidateOptions<RegistryOptions>
                 errors.Add($"Category '{name}' names unknown policy '{category.Policy}' (known: {string.Join(", ", RoutingPolicies.All)}).");
             }
 
+            if (category.Hedging.MaxShare is < 0 or > 1 || double.IsNaN(category.Hedging.MaxShare)
+                || category.Hedging.Delay is { } hedgeDelay && (hedgeDelay <= TimeSpan.Zero || hedgeDelay >= category.Timeout))
+            {
+                errors.Add($"Category '{name}' Hedging needs MaxShare in [0, 1] and a Delay in (0, Timeout) (got {category.Hedging.MaxShare}, {category.Hedging.Delay}).");
+            }
+
             if (category.PreferredRegion is { } region && !Regions.IsKnown(region))
             {
                 errors.Add($"Category '{name}' prefers unknown region '{region}'.");

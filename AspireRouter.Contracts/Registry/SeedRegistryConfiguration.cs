@@ -11,7 +11,7 @@ public static class SeedRegistryConfiguration
     /// <summary>Inserts the seed registry before every other source, so any configured value overrides it.</summary>
     public static IConfigurationBuilder AddSeedRegistry(this IConfigurationBuilder configuration)
     {
-        configuration.Sources.Insert(0, new JsonStreamConfigurationSource { Stream = OpenSeed() });
+        configuration.Sources.Insert(0, new SeedSource());
         return configuration;
     }
 
@@ -27,4 +27,19 @@ public static class SeedRegistryConfiguration
     private static Stream OpenSeed() =>
         typeof(SeedRegistryConfiguration).Assembly.GetManifestResourceStream(ResourceName)
         ?? throw new InvalidOperationException($"Embedded resource '{ResourceName}' is missing.");
+
+    /// <summary>A JSON stream source that reopens the embedded seed on every load, so configuration reloads work.</summary>
+    private sealed class SeedSource : JsonStreamConfigurationSource
+    {
+        public override IConfigurationProvider Build(IConfigurationBuilder builder) => new SeedProvider(this);
+    }
+
+    private sealed class SeedProvider(JsonStreamConfigurationSource source) : JsonStreamConfigurationProvider(source)
+    {
+        public override void Load()
+        {
+            using var stream = OpenSeed();
+            Load(stream);
+        }
+    }
 }

@@ -53,4 +53,8 @@ public sealed record CategorySpec(
     TimeSpan Timeout,
     string Policy,
     string? PreferredRegion,
-    bool FallbackToGlobal);
+    bool FallbackToGlobal,
+    HedgingSpec Hedging);
+
+/// <summary>Hedging settings of a category; see <see cref="HedgingOptions"/>.</summary>
+public sealed record HedgingSpec(bool Enabled, double MaxShare, TimeSpan? Delay);

@@ -63,7 +63,13 @@ public static class ChatCompletionsApi
             return;
         }
 
+        if (!RequestTimeout.TryParse(context.Request.Headers[RequestTimeout.Header], options.Value.MaxRequestTimeout, out var requested, out var timeoutError))
+        {
+            await OpenAiErrors.WriteAsync(context, timeoutError!);
+            return;
+        }
+
         var candidates = planner.Plan(target, request);
-        await executor.ExecuteAsync(context, request, target, candidates, requestId);
+        await executor.ExecuteAsync(context, request, target, candidates, requestId, ChatExecutor.TimeoutFor(target, requested));
     }
 }

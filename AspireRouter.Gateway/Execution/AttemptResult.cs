@@ -19,6 +19,9 @@ public enum AttemptOutcome
 
     /// <summary>The client went away.</summary>
     ClientAborted,
+
+    /// <summary>Cancelled because a hedged twin answered first.</summary>
+    Superseded,
 }
 
 /// <summary>Rules for which upstream answers may be retried elsewhere.</summary>

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using AspireRouter.Gateway.Breakers;
+using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Telemetry;
@@ -10,155 +10,240 @@ namespace AspireRouter.Gateway.Execution;
 /// <summary>
 /// Runs a request along its candidates under one deadline: the next candidate at once on a retryable failure, the
 /// same model again only after the chain is exhausted, with exponential backoff, full jitter and Retry-After.
-/// Candidates whose breaker is open are skipped (and named in the final error); every attempt's outcome is recorded.
+/// Candidates whose breaker is open, or whose typical latency cannot fit the time left, are skipped and named in the
+/// final error. A category that hedges races the next candidate against a slow first attempt.
 /// </summary>
 public sealed partial class ChatExecutor(
-    IHttpClientFactory httpClientFactory,
-    TimeProvider time,
+    AttemptRunner runner,
     ICircuitBreakers breakers,
+    ILatencyView latency,
+    HedgeBudget hedgeBudget,
+    TimeProvider time,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
     ILogger<ChatExecutor> logger)
 {
-    /// <summary>Name of the HttpClient used for provider calls (no resilience defaults).</summary>
-    public const string ProviderClientName = "providers";
-
     /// <summary>Attempts for a concrete model id, which has no category to say otherwise.</summary>
     private const int DirectModelMaxRetries = 2;
 
+    /// <summary>Deadline for a concrete model id.</summary>
+    private static readonly TimeSpan DirectModelTimeout = TimeSpan.FromSeconds(60);
+
     private readonly GatewayOptions _options = options.Value;
 
-    public async Task ExecuteAsync(HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId)
+    /// <summary>The request's deadline: the client's override when given, else the category's.</summary>
+    public static TimeSpan TimeoutFor(RouteTarget target, TimeSpan? requested) =>
+        requested ?? target.Category?.Timeout ?? DirectModelTimeout;
+
+    public async Task ExecuteAsync(HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId, TimeSpan timeout)
     {
-        var response = context.Response;
-        var clientAborted = context.RequestAborted;
-        var timeout = target.Category?.Timeout ?? TimeSpan.FromSeconds(60);
-        var deadline = time.GetUtcNow() + timeout;
-        var maxAttempts = 1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries);
-        var client = httpClientFactory.CreateClient(ProviderClientName);
-        var failures = new List<string>(maxAttempts);
-        var skipped = new Dictionary<Candidate, string>();
-        var retryAfter = new Dictionary<Candidate, TimeSpan?>();
-        var attempts = 0;
-        var deadlineHit = false;
-
-        response.Headers[RoutingHeaders.Category] = target.CategoryName;
-        response.Headers[RoutingHeaders.Reason] = target.Reason;
-
-        for (var pass = 0; attempts < maxAttempts && !deadlineHit && list.Candidates.Count > 0; pass++)
+        var run = new RequestRun(context, request, target, list, requestId, timeout, time.GetUtcNow() + timeout,
+            1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries));
+        context.Response.Headers[RoutingHeaders.Category] = target.CategoryName;
+        context.Response.Headers[RoutingHeaders.Reason] = target.Reason;
+        if (target.Category is { Hedging.Enabled: true } hedged)
         {
-            var attemptsBeforePass = attempts;
-            foreach (var candidate in list.Candidates)
-            {
-                if (attempts >= maxAttempts)
-                {
-                    break;
-                }
+            hedgeBudget.OnRequest(hedged.Name, hedged.Hedging.MaxShare);
+        }
 
+        var attempts = new List<UpstreamAttempt>();
+        try
+        {
+            var winner = await RunPassesAsync(run, attempts);
+            if (winner is not null)
+            {
+                WriteRoutingHeaders(context.Response, winner.Candidate, run.Attempts, run.Failures.Count > 0 || run.Skipped.Count > 0);
+                metrics.Request(target.CategoryName, winner.Candidate, winner.Outcome == AttemptOutcome.Success ? "success" : "client_error", run.Failures.Count > 0 || run.Skipped.Count > 0);
+                await ResponseRelay.RelayAsync(context, winner, _options.StreamStallTimeout, logger);
+                return;
+            }
+
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                metrics.Request(target.CategoryName, null, "client_aborted", run.Attempts > 1);
+                return;
+            }
+
+            context.Response.Headers[RoutingHeaders.Attempts] = run.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            metrics.Request(target.CategoryName, null, run.DeadlineHit ? "deadline_exceeded" : "unavailable", run.Attempts > 1);
+            await WriteExhaustedAsync(context, run);
+        }
+        finally
+        {
+            foreach (var attempt in attempts)
+            {
+                await attempt.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Walks the candidates pass after pass; returns the attempt whose answer goes to the client, or null.</summary>
+    private async Task<UpstreamAttempt?> RunPassesAsync(RequestRun run, List<UpstreamAttempt> attempts)
+    {
+        var candidates = run.List.Candidates;
+        for (var pass = 0; run.Attempts < run.MaxAttempts && !run.DeadlineHit && candidates.Count > 0; pass++)
+        {
+            var attemptsBeforePass = run.Attempts;
+            for (var i = 0; i < candidates.Count && run.Attempts < run.MaxAttempts; i++)
+            {
+                var candidate = candidates[i];
                 var admission = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
                 if (!admission.Allowed)
                 {
-                    skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: {admission.Reason}";
+                    run.Skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: {admission.Reason}";
                     continue;
                 }
 
-                skipped.Remove(candidate);
-
-                var remaining = deadline - time.GetUtcNow();
-                if (pass > 0)
-                {
-                    var delay = Backoff.Delay(pass, _options.RetryBaseDelay, _options.RetryMaxDelay, retryAfter.GetValueOrDefault(candidate), Random.Shared.NextDouble());
-                    if (delay < remaining)
-                    {
-                        metrics.Retry(target.CategoryName, candidate.Model.Id);
-                        // A trial permit held here when the client leaves is freed by its lease.
-                        await Task.Delay(delay, time, clientAborted);
-                        remaining = deadline - time.GetUtcNow();
-                    }
-                    else
-                    {
-                        remaining = TimeSpan.Zero;
-                    }
-                }
-
-                if (remaining <= TimeSpan.Zero)
+                run.Skipped.Remove(candidate);
+                if (pass > 0 && !await BackOffAsync(run, candidate, pass))
                 {
                     await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
-                    deadlineHit = true;
                     break;
                 }
 
-                attempts++;
-                var started = Stopwatch.GetTimestamp();
-                using var activity = GatewayTelemetry.StartAttempt(candidate, attempts);
-                using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
-                attemptCts.CancelAfter(remaining);
-                await using var attempt = await UpstreamAttempt.RunAsync(
-                    client, candidate, request.WithModel(candidate.Model.ProviderModelId), request.Stream, requestId, time, attemptCts.Token, clientAborted);
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                GatewayTelemetry.EndAttempt(activity, attempt);
-                metrics.Attempt(candidate, attempt.Outcome, elapsed);
-                await breakers.RecordAsync(admission, BreakerOutcomeOf(attempt.Outcome));
-
-                var fallback = failures.Count > 0 || skipped.Count > 0;
-                switch (attempt.Outcome)
+                var remaining = run.Remaining(time);
+                if (latency.Get(candidate.Model.Id, candidate.Region) is { } stats && stats.P50 > remaining)
                 {
-                    case AttemptOutcome.Success or AttemptOutcome.ClientError:
-                        WriteRoutingHeaders(response, candidate, attempts, fallback);
-                        metrics.Request(target.CategoryName, candidate, attempt.Outcome == AttemptOutcome.Success ? "success" : "client_error", fallback);
-                        await ResponseRelay.RelayAsync(context, attempt, _options.StreamStallTimeout, logger);
-                        return;
-                    case AttemptOutcome.ClientAborted:
-                        metrics.Request(target.CategoryName, candidate, "client_aborted", fallback);
-                        return;
-                    case AttemptOutcome.DeadlineExceeded:
-                        failures.Add($"{candidate.Model.Id}@{candidate.Region}: {attempt.Failure}");
-                        deadlineHit = time.GetUtcNow() >= deadline;
-                        break;
-                    default:
-                        failures.Add($"{candidate.Model.Id}@{candidate.Region}: {attempt.Failure}");
-                        retryAfter[candidate] = attempt.RetryAfter;
-                        LogAttemptFailed(logger, requestId, candidate.Model.Id, candidate.Region, attempt.Failure);
-                        break;
+                    run.Skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: typical latency {stats.P50.TotalMilliseconds:0} ms exceeds the {remaining.TotalMilliseconds:0} ms left";
+                    await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
+                    continue;
                 }
 
-                if (deadlineHit)
+                var hedge = pass == 0 && i + 1 < candidates.Count && run.Attempts + 1 < run.MaxAttempts ? run.Target.Category?.Hedging : null;
+                var finished = hedge is { Enabled: true }
+                    ? await RunHedgedAsync(run, candidate, admission, candidates[i + 1], hedge.Delay)
+                    : [await RunOneAsync(run, candidate, admission)];
+                attempts.AddRange(finished);
+                if (finished.Count > 1)
                 {
+                    i++; // the hedge ran the next candidate already
+                }
+
+                foreach (var attempt in finished)
+                {
+                    if (attempt.Outcome is AttemptOutcome.Success or AttemptOutcome.ClientError)
+                    {
+                        return attempt;
+                    }
+
+                    if (attempt.Outcome is AttemptOutcome.ClientAborted)
+                    {
+                        return null;
+                    }
+
+                    if (attempt.Outcome is AttemptOutcome.Retryable or AttemptOutcome.DeadlineExceeded)
+                    {
+                        run.Failures.Add($"{attempt.Candidate.Model.Id}@{attempt.Candidate.Region}: {attempt.Failure}");
+                        run.RetryAfter[attempt.Candidate] = attempt.RetryAfter;
+                        LogAttemptFailed(logger, run.RequestId, attempt.Candidate.Model.Id, attempt.Candidate.Region, attempt.Failure);
+                    }
+                }
+
+                if (run.Remaining(time) <= TimeSpan.Zero)
+                {
+                    run.DeadlineHit = true;
                     break;
                 }
             }
 
-            if (attempts == attemptsBeforePass)
+            if (run.Attempts == attemptsBeforePass)
             {
-                break; // every candidate was skipped by its breaker
+                break; // nothing could be tried in this pass: every candidate was skipped
             }
         }
 
-        response.Headers[RoutingHeaders.Attempts] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        metrics.Request(target.CategoryName, null, deadlineHit ? "deadline_exceeded" : "unavailable", attempts > 1);
-        await WriteExhaustedAsync(context, list, failures.Concat(skipped.Values), attempts, deadlineHit, timeout);
+        return null;
     }
 
-    /// <summary>A client error means the provider is up; an abandoned attempt says nothing about it.</summary>
-    private static BreakerOutcome BreakerOutcomeOf(AttemptOutcome outcome) => outcome switch
+    /// <summary>Waits before retrying a model already tried; false when the wait would pass the deadline.</summary>
+    private async Task<bool> BackOffAsync(RequestRun run, Candidate candidate, int pass)
     {
-        AttemptOutcome.Success or AttemptOutcome.ClientError => BreakerOutcome.Success,
-        AttemptOutcome.Retryable or AttemptOutcome.DeadlineExceeded => BreakerOutcome.Failure,
-        _ => BreakerOutcome.Abandoned,
-    };
+        var delay = Backoff.Delay(pass, _options.RetryBaseDelay, _options.RetryMaxDelay, run.RetryAfter.GetValueOrDefault(candidate), Random.Shared.NextDouble());
+        if (delay >= run.Remaining(time))
+        {
+            run.DeadlineHit = true;
+            return false;
+        }
 
-    private static Task WriteExhaustedAsync(HttpContext context, CandidateList list, IEnumerable<string> failures, int attempts, bool deadlineHit, TimeSpan timeout)
+        metrics.Retry(run.Target.CategoryName, candidate.Model.Id);
+        try
+        {
+            await Task.Delay(delay, time, run.Context.RequestAborted);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private Task<UpstreamAttempt> RunOneAsync(RequestRun run, Candidate candidate, BreakerAdmission admission, CancellationToken superseded = default)
     {
-        var detail = string.Join("; ", failures.Concat(list.Excluded));
+        run.Attempts++;
+        return runner.RunAsync(candidate, admission, run.Request, run.RequestId, run.Attempts, run.Remaining(time), run.Context.RequestAborted, superseded);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="first"/>; if it has not answered by the hedge delay (its model's p95), starts
+    /// <paramref name="second"/> as well. The first answer wins, the other attempt is cancelled. Returns every
+    /// attempt that ran, the decisive one last.
+    /// </summary>
+    private async Task<IReadOnlyList<UpstreamAttempt>> RunHedgedAsync(
+        RequestRun run, Candidate first, BreakerAdmission firstAdmission, Candidate second, TimeSpan? fixedDelay)
+    {
+        using var cancelFirst = new CancellationTokenSource();
+        var firstTask = RunOneAsync(run, first, firstAdmission, cancelFirst.Token);
+        var hedgeDelay = fixedDelay ?? latency.Get(first.Model.Id, first.Region)?.P95 ?? run.Target.Category!.LatencyBudget;
+        if (hedgeDelay >= run.Remaining(time)
+            || await Task.WhenAny(firstTask, Task.Delay(hedgeDelay, time, run.Context.RequestAborted)) == firstTask)
+        {
+            return [await firstTask];
+        }
+
+        var secondAdmission = await breakers.AdmitAsync(second.Model.Id, second.Region);
+        if (!secondAdmission.Allowed || !hedgeBudget.TryTake(run.Target.CategoryName))
+        {
+            if (secondAdmission.Allowed)
+            {
+                await breakers.RecordAsync(secondAdmission, BreakerOutcome.Abandoned);
+            }
+
+            return [await firstTask];
+        }
+
+        using var cancelSecond = new CancellationTokenSource();
+        var secondTask = RunOneAsync(run, second, secondAdmission, cancelSecond.Token);
+        var done = await Task.WhenAny(firstTask, secondTask);
+        var other = done == firstTask ? secondTask : firstTask;
+        var winner = await done;
+        if (winner.Outcome is not (AttemptOutcome.Success or AttemptOutcome.ClientError))
+        {
+            // The first to finish failed: the other is the only chance left in this pair.
+            var last = await other;
+            metrics.Hedge(run.Target.CategoryName, won: other == secondTask && last.Outcome is AttemptOutcome.Success);
+            return [winner, last];
+        }
+
+        (other == firstTask ? cancelFirst : cancelSecond).Cancel();
+        var loser = await other;
+        metrics.Hedge(run.Target.CategoryName, won: done == secondTask);
+        LogHedged(logger, run.RequestId, winner.Candidate.Model.Id, loser.Candidate.Model.Id);
+        return [loser, winner];
+    }
+
+    private static Task WriteExhaustedAsync(HttpContext context, RequestRun run)
+    {
+        var list = run.List;
+        var detail = string.Join("; ", run.Failures.Concat(run.Skipped.Values).Concat(list.Excluded));
         var error = list.ContextShortfall is { } shortfall
             ? RequestError.Invalid($"This request needs about {shortfall.Needed} tokens (prompt, max_tokens and reserve), but the largest context window available is {shortfall.LargestWindow} ({shortfall.LargestModel}). Shorten the prompt or lower max_tokens. Skipped: {detail}.", "messages", "context_length_exceeded")
             : list.Candidates.Count == 0
             ? RequestError.Invalid($"No model of this category can serve the request: {detail}.", "model", "no_eligible_model")
-            : attempts == 0
+            : run.Attempts == 0 && !run.DeadlineHit
                 ? new RequestError(StatusCodes.Status503ServiceUnavailable, $"No candidate can be tried now: {detail}.", "api_error", null, "upstream_unavailable")
-            : deadlineHit
-                ? new RequestError(StatusCodes.Status504GatewayTimeout, $"The request's deadline of {timeout.TotalSeconds:0.###} s passed after {attempts} attempt(s): {detail}.", "api_error", null, "deadline_exceeded")
-                : new RequestError(StatusCodes.Status503ServiceUnavailable, $"Every candidate failed after {attempts} attempt(s): {detail}.", "api_error", null, "upstream_unavailable");
+            : run.DeadlineHit
+                ? new RequestError(StatusCodes.Status504GatewayTimeout, $"The request's deadline of {run.Timeout.TotalSeconds:0.###} s passed after {run.Attempts} attempt(s): {detail}.", "api_error", null, "deadline_exceeded")
+                : new RequestError(StatusCodes.Status503ServiceUnavailable, $"Every candidate failed after {run.Attempts} attempt(s): {detail}.", "api_error", null, "upstream_unavailable");
         return Apis.OpenAiErrors.WriteAsync(context, error);
     }
 
@@ -170,6 +255,29 @@ public sealed partial class ChatExecutor(
         response.Headers[RoutingHeaders.Fallback] = fallback ? "true" : "false";
     }
 
+    /// <summary>The state of one request's run through its candidates.</summary>
+    private sealed record RequestRun(
+        HttpContext Context,
+        ChatRequest Request,
+        RouteTarget Target,
+        CandidateList List,
+        string RequestId,
+        TimeSpan Timeout,
+        DateTimeOffset Deadline,
+        int MaxAttempts)
+    {
+        public int Attempts { get; set; }
+        public bool DeadlineHit { get; set; }
+        public List<string> Failures { get; } = [];
+        public Dictionary<Candidate, string> Skipped { get; } = [];
+        public Dictionary<Candidate, TimeSpan?> RetryAfter { get; } = [];
+
+        public TimeSpan Remaining(TimeProvider time) => Deadline - time.GetUtcNow();
+    }
+
     [LoggerMessage(2001, LogLevel.Warning, "Request {RequestId}: attempt on {Model}@{Region} failed ({Failure}); moving on.")]
     private static partial void LogAttemptFailed(ILogger logger, string requestId, string model, string region, string? failure);
+
+    [LoggerMessage(2002, LogLevel.Information, "Request {RequestId}: hedge race won by {Winner}; {Loser} cancelled.")]
+    private static partial void LogHedged(ILogger logger, string requestId, string winner, string loser);
 }

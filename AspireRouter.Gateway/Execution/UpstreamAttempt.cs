@@ -150,6 +150,13 @@ public sealed class UpstreamAttempt : IAsyncDisposable
         return buffer.ToArray();
     }
 
+    /// <summary>Marks an attempt cancelled because its hedged twin won.</summary>
+    internal void MarkSuperseded()
+    {
+        Outcome = AttemptOutcome.Superseded;
+        Failure = "cancelled: its hedge answered first";
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (OpenStream is not null)

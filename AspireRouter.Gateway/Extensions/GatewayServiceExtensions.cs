@@ -57,10 +57,12 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<RegistryProvider>();
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<IPromptClassifier, RuleBasedClassifier>();
+        builder.Services.AddSingleton<AttemptRunner>();
+        builder.Services.AddSingleton<HedgeBudget>();
         builder.Services.AddSingleton<ChatExecutor>();
         builder.AddCircuitBreakers();
 
-        builder.Services.AddHttpClient(ChatExecutor.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+        builder.Services.AddHttpClient(AttemptRunner.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -14,7 +14,9 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _attempts;
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _hedges;
     private readonly Histogram<double> _attemptDuration;
+    private readonly Histogram<double> _timeToFirstByte;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -23,7 +25,9 @@ public sealed class GatewayMetrics
         _attempts = meter.CreateCounter<long>("aspirerouter.attempts", description: "Upstream attempts by model, region and outcome.");
         _fallbacks = meter.CreateCounter<long>("aspirerouter.fallbacks", description: "Requests answered by a candidate other than the first.");
         _retries = meter.CreateCounter<long>("aspirerouter.retries", description: "Backed-off retries of a model already tried.");
-        _attemptDuration = meter.CreateHistogram<double>("aspirerouter.attempt.duration", unit: "s", description: "Upstream attempt latency (to the full body, or to a stream's first byte).");
+        _hedges = meter.CreateCounter<long>("aspirerouter.hedges", description: "Hedged attempts started, by category and whether the hedge won.");
+        _attemptDuration = meter.CreateHistogram<double>("aspirerouter.attempt.duration", unit: "s", description: "Non-streaming upstream attempt latency, to the full body.");
+        _timeToFirstByte = meter.CreateHistogram<double>("aspirerouter.attempt.time_to_first_byte", unit: "s", description: "Streaming upstream attempt latency, to the first byte (first token).");
     }
 
     public void Request(string category, Candidate? candidate, string outcome, bool fallback)
@@ -39,7 +43,7 @@ public sealed class GatewayMetrics
         }
     }
 
-    public void Attempt(Candidate candidate, AttemptOutcome outcome, TimeSpan elapsed)
+    public void Attempt(Candidate candidate, AttemptOutcome outcome, TimeSpan elapsed, bool stream)
     {
         var outcomeName = outcome switch
         {
@@ -47,12 +51,16 @@ public sealed class GatewayMetrics
             AttemptOutcome.ClientError => "client_error",
             AttemptOutcome.Retryable => "retryable_error",
             AttemptOutcome.DeadlineExceeded => "timeout",
+            AttemptOutcome.Superseded => "superseded",
             _ => "client_aborted",
         };
         var tags = new TagList { { "model", candidate.Model.Id }, { "region", candidate.Region }, { "outcome", outcomeName } };
         _attempts.Add(1, tags);
-        _attemptDuration.Record(elapsed.TotalSeconds, tags);
+        (stream ? _timeToFirstByte : _attemptDuration).Record(elapsed.TotalSeconds, tags);
     }
+
+    public void Hedge(string category, bool won) =>
+        _hedges.Add(1, new("category", category), new("won", won));
 
     public void Retry(string category, string model) =>
         _retries.Add(1, new("category", category), new("model", model));

@@ -36,6 +36,6 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string>? settings
         }
 
         builder.ConfigureServices(services =>
-            services.AddHttpClient(ChatExecutor.ProviderClientName).ConfigurePrimaryHttpMessageHandler(() => Stub));
+            services.AddHttpClient(AttemptRunner.ProviderClientName).ConfigurePrimaryHttpMessageHandler(() => Stub));
     }
 }

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using AspireRouter.Gateway.Breakers;
+using AspireRouter.Gateway.Latency;
+using AspireRouter.Gateway.Requests;
+using AspireRouter.Gateway.Routing;
+using AspireRouter.Gateway.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace AspireRouter.Gateway.Execution;
+
+/// <summary>
+/// One attempt on one admitted candidate, with everything that goes with it: its timeout (the time left, and for a
+/// stream at most the first-byte timeout), a trace span, metrics, a latency sample and the breaker outcome.
+/// </summary>
+public sealed class AttemptRunner(
+    IHttpClientFactory httpClientFactory,
+    TimeProvider time,
+    ICircuitBreakers breakers,
+    LocalLatencyTracker latency,
+    GatewayMetrics metrics,
+    IOptions<GatewayOptions> options)
+{
+    /// <summary>Name of the HttpClient used for provider calls (no resilience defaults).</summary>
+    public const string ProviderClientName = "providers";
+
+    private readonly GatewayOptions _options = options.Value;
+
+    public async Task<UpstreamAttempt> RunAsync(
+        Candidate candidate,
+        BreakerAdmission admission,
+        ChatRequest request,
+        string requestId,
+        int number,
+        TimeSpan remaining,
+        CancellationToken clientAborted,
+        CancellationToken superseded = default)
+    {
+        var timeout = request.Stream && _options.StreamFirstByteTimeout < remaining ? _options.StreamFirstByteTimeout : remaining;
+        var started = Stopwatch.GetTimestamp();
+        using var activity = GatewayTelemetry.StartAttempt(candidate, number);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, superseded);
+        cts.CancelAfter(timeout);
+        var attempt = await UpstreamAttempt.RunAsync(
+            httpClientFactory.CreateClient(ProviderClientName),
+            candidate,
+            request.WithModel(candidate.Model.ProviderModelId),
+            request.Stream,
+            requestId,
+            time,
+            cts.Token,
+            clientAborted);
+        if (superseded.IsCancellationRequested && attempt.Outcome is AttemptOutcome.DeadlineExceeded)
+        {
+            attempt.MarkSuperseded();
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        GatewayTelemetry.EndAttempt(activity, attempt);
+        metrics.Attempt(candidate, attempt.Outcome, elapsed, request.Stream);
+        switch (attempt.Outcome)
+        {
+            case AttemptOutcome.Success or AttemptOutcome.ClientError:
+                latency.Record(candidate.Model.Id, candidate.Region, elapsed, success: true);
+                await breakers.RecordAsync(admission, BreakerOutcome.Success);
+                break;
+            case AttemptOutcome.Retryable or AttemptOutcome.DeadlineExceeded:
+                latency.Record(candidate.Model.Id, candidate.Region, elapsed, success: false);
+                await breakers.RecordAsync(admission, BreakerOutcome.Failure);
+                break;
+            default:
+                await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
+                break;
+        }
+
+        return attempt;
+    }
+}

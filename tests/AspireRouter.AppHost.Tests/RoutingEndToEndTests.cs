@@ -123,7 +123,8 @@ public sealed class RoutingEndToEndTests(AspireRouterAppFixture fixture)
 
             Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
             Assert.Contains("deadline_exceeded", await response.Content.ReadAsStringAsync());
-            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(3));
+            // The margin covers scheduling on a loaded 2-core machine; the gateway itself stops at the deadline.
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(4.5));
         }
         finally
         {

@@ -153,4 +153,26 @@ public sealed class IngestionTests(LedgerInfrastructure infrastructure)
         harness.StartLedger();
         await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 200 && await harness.PendingAsync() == 0, "200 rows");
     }
+
+    [Fact]
+    public async Task Ingest_RedisRestarted_ConsumerRecreatesItsGroupAndContinues()
+    {
+        await using var harness = await LedgerHarness.CreateAsync(infrastructure);
+        harness.StartLedger();
+        await harness.PublishManyAsync(Enumerable.Range(0, 10).Select(_ => CostEvents.Make()));
+        await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 10, "10 rows before the restart");
+
+        // The private server keeps no data: the stream and its group are gone, as after a Redis that lost its disk.
+        await infrastructure.Redis.StopAsync();
+        await Task.Delay(500);
+        await infrastructure.Redis.RestartAsync();
+
+        await LedgerHarness.EventuallyAsync(async () =>
+        {
+            await harness.PublishManyAsync(Enumerable.Range(0, 10).Select(_ => CostEvents.Make()));
+            return true;
+        }, "publishing after the restart");
+        await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 20 && await harness.PendingAsync() == 0,
+            "10 more rows after the restart");
+    }
 }

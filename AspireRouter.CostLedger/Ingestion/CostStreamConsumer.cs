@@ -98,6 +98,7 @@ internal sealed partial class CostStreamConsumer(
             if (claimed.NextStartId == "0-0")
             {
                 _nextClaim = now + _options.ClaimInterval;
+                await ForgetIdleConsumersAsync(db);
             }
 
             if (claimed.DeletedIds is { Length: > 0 } deleted)
@@ -165,6 +166,21 @@ internal sealed partial class CostStreamConsumer(
         }
 
         LogBatch(logger, entries.Length, result.Inserted, result.Duplicates, poison.Count, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Every start joins the group under a new name; members with nothing pending that have been idle for
+    /// <see cref="IngestionOptions.ForgetConsumerAfter"/> are removed so <c>XINFO CONSUMERS</c> stays readable.
+    /// </summary>
+    private async Task ForgetIdleConsumersAsync(IDatabase db)
+    {
+        foreach (var consumer in await db.StreamConsumerInfoAsync(CostStream.Name, CostStream.ConsumerGroup))
+        {
+            if (consumer.Name != _consumer && consumer.PendingMessageCount == 0 && consumer.IdleTimeInMilliseconds > _options.ForgetConsumerAfter.TotalMilliseconds)
+            {
+                await db.StreamDeleteConsumerAsync(CostStream.Name, CostStream.ConsumerGroup, consumer.Name);
+            }
+        }
     }
 
     private async Task EnsureGroupAsync(IDatabase db)

@@ -35,6 +35,10 @@ public sealed class IngestionOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A group member with nothing pending and idle this long is removed from the group. Default 1 h.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan ForgetConsumerAfter { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How often the stream lag is measured for the gauge. Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan LagRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -9,7 +9,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = builder.GetInfrastructureMode("redis", "ledgerdb");
 var redis = builder.AddRedisServer("redis", infrastructure);
 
-// Databases: the cost ledger's, for the cost-ledger service that will consume it.
+// Databases: the cost ledger's.
 var ledgerDb = builder.AddPostgresDatabase("postgres", "ledgerdb", infrastructure);
 
 // Parameters
@@ -39,6 +39,14 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileNam
     .WithEnvironment("Gateway__Region", Regions.Cn)
     .WithReference(redis).WaitFor(redis)
     .WithProviderEndpoints(providers, Regions.Cn)
+    .WithHttpHealthCheck("/health");
+
+// Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports and budget status.
+builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
+    .WithLocalHttpEndpoint(5070)
+    .WithAppHostEnvironment()
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(ledgerDb).WaitFor(ledgerDb)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

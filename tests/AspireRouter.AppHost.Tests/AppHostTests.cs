@@ -8,7 +8,7 @@ namespace AspireRouter.AppHost.Tests;
 [Collection(AppCollection.Name)]
 public sealed class AppHostTests(AspireRouterAppFixture fixture, ITestOutputHelper output)
 {
-    private static readonly string[] Gateways = ["gateway-global", "gateway-cn"];
+    private static readonly string[] Services = ["gateway-global", "gateway-cn", "cost-ledger"];
     private static readonly string[] Simulators = ["providers-global", "providers-cn"];
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class AppHostTests(AspireRouterAppFixture fixture, ITestOutputHelp
             Assert.Equal("ledgerdb", await query.ExecuteScalarAsync());
         }
 
-        foreach (var name in Gateways.Concat(Simulators))
+        foreach (var name in Services.Concat(Simulators))
         {
             using var client = fixture.CreateHttpClient(name);
             using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AspireRouter.CostLedger.Data;
+
+internal sealed class CostEntryConfiguration : IEntityTypeConfiguration<CostEntry>
+{
+    public void Configure(EntityTypeBuilder<CostEntry> builder)
+    {
+        builder.ToTable("cost_entries");
+
+        // The request id is the key: a second insert of the same request is a conflict, never a second row.
+        builder.HasKey(e => e.RequestId);
+        builder.Property(e => e.RequestId).HasMaxLength(LedgerLimits.IdLength);
+
+        foreach (var name in new[] { nameof(CostEntry.Team), nameof(CostEntry.Category), nameof(CostEntry.RequestedModel),
+                     nameof(CostEntry.Model), nameof(CostEntry.Region), nameof(CostEntry.GatewayRegion), nameof(CostEntry.Outcome),
+                     nameof(CostEntry.User), nameof(CostEntry.Feature), nameof(CostEntry.ApiKeyId), nameof(CostEntry.Residency) })
+        {
+            builder.Property(name).HasMaxLength(LedgerLimits.NameLength);
+        }
+
+        builder.Property(e => e.RoutingReason).HasMaxLength(LedgerLimits.TextLength);
+        builder.Property(e => e.StreamEntryId).HasMaxLength(64);
+        builder.Property(e => e.CostUsd).HasPrecision(LedgerLimits.MoneyPrecision, LedgerLimits.MoneyScale);
+        builder.Property(e => e.BaselineCostUsd).HasPrecision(LedgerLimits.MoneyPrecision, LedgerLimits.MoneyScale);
+        builder.Property(e => e.AttemptsJson).HasColumnName("attempt_costs").HasColumnType("jsonb");
+
+        // Reports filter on time first, then group by one attribute.
+        builder.HasIndex(e => e.OccurredAt);
+        builder.HasIndex(e => new { e.Team, e.Day });
+    }
+}

@@ -1,0 +1,47 @@
+using AspireRouter.Contracts.Registry;
+using AspireRouter.CostLedger.Budgets;
+using AspireRouter.CostLedger.Data;
+using AspireRouter.CostLedger.Ingestion;
+using AspireRouter.CostLedger.Reports;
+using Microsoft.Extensions.Options;
+
+namespace AspireRouter.CostLedger.Extensions;
+
+/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, reports and budgets.</summary>
+public static class CostLedgerServiceExtensions
+{
+    public static WebApplicationBuilder AddCostLedgerServices(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddSeedRegistry();
+
+        builder.Services.AddOptionsWithValidateOnStart<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsRulesValidator>();
+        builder.Services.AddOptionsWithValidateOnStart<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
+        builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+
+        builder.AddRedisClient("redis");
+        builder.AddNpgsqlDbContext<LedgerDbContext>("ledgerdb");
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LedgerMetrics>();
+        builder.Services.AddSingleton<BaselinePricer>();
+        builder.Services.AddSingleton<LedgerSchema>();
+        builder.Services.AddScoped<CostWriter>();
+        builder.Services.AddScoped<SpendQuery>();
+        builder.Services.AddScoped<BudgetStatusService>();
+        builder.Services.AddHostedService<LedgerMigrator>();
+        builder.Services.AddHostedService<CostStreamConsumer>();
+        builder.Services.AddHostedService<BudgetAlertMonitor>();
+
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(LedgerMigrator.ActivitySource.Name));
+        builder.Services.AddHealthChecks()
+            .AddCheck<LedgerSchemaHealthCheck>("ledger-schema")
+            .AddCheck<StreamLagHealthCheck>("cost-stream-lag");
+
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, LedgerApiJsonContext.Default));
+        return builder;
+    }
+}

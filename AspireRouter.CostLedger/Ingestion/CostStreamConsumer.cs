@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using AspireRouter.Contracts.Costs;
+using AspireRouter.CostLedger.Data;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AspireRouter.CostLedger.Ingestion;
+
+/// <summary>
+/// Reads <c>ar:costs</c> as a member of the <c>cost-ledger</c> group and writes it to the ledger. An entry is
+/// acknowledged only after the transaction holding its row commits, so PostgreSQL being down leaves entries pending
+/// (retried with backoff, this consumer's own pending first); entries left pending by a dead consumer are claimed
+/// after <see cref="IngestionOptions.ClaimMinIdle"/>; poison goes to <c>ar:costs:dead</c> with the reason.
+/// </summary>
+internal sealed partial class CostStreamConsumer(
+    IConnectionMultiplexer redis,
+    IServiceScopeFactory scopes,
+    LedgerSchema schema,
+    LedgerMetrics metrics,
+    IOptions<IngestionOptions> options,
+    TimeProvider time,
+    ILogger<CostStreamConsumer> logger) : BackgroundService
+{
+    private readonly IngestionOptions _options = options.Value;
+    private readonly string _consumer = options.Value.ResolvedConsumerName;
+    private bool _groupReady;
+    private bool _ownPendingChecked;
+    private DateTimeOffset _nextClaim;
+    private DateTimeOffset _nextLagRefresh;
+    private RedisValue _claimCursor = "0-0";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await schema.WaitAsync(stoppingToken);
+        LogStarted(logger, _consumer, CostStream.Name, CostStream.ConsumerGroup);
+        var delay = _options.RetryMinDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var worked = await RunOnceAsync(stoppingToken);
+                delay = _options.RetryMinDelay;
+                if (!worked)
+                {
+                    await Task.Delay(_options.PollInterval, time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Nothing was acknowledged: the entries stay pending on this consumer and are read again first.
+                _ownPendingChecked = false;
+                if (ex is RedisServerException { Message: var message } && message.StartsWith("NOGROUP", StringComparison.Ordinal))
+                {
+                    _groupReady = false;
+                }
+
+                LogBatchFailed(logger, ex, delay);
+                await Task.Delay(delay, time, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RetryMaxDelay.Ticks));
+            }
+        }
+    }
+
+    /// <summary>One step: own pending entries, then entries claimed from dead consumers, then new ones. False when idle.</summary>
+    internal async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var db = redis.GetDatabase();
+        await EnsureGroupAsync(db);
+        var now = time.GetUtcNow();
+        if (now >= _nextLagRefresh)
+        {
+            _nextLagRefresh = now + _options.LagRefreshInterval;
+            var (lag, pending) = await StreamBacklog.MeasureAsync(db);
+            metrics.Backlog(lag, pending);
+        }
+
+        if (!_ownPendingChecked)
+        {
+            var own = await db.StreamReadGroupAsync(CostStream.Name, CostStream.ConsumerGroup, _consumer, "0-0", _options.BatchSize);
+            if (own.Length > 0)
+            {
+                await ProcessAsync(db, own, cancellationToken);
+                return true;
+            }
+
+            _ownPendingChecked = true;
+        }
+
+        if (now >= _nextClaim)
+        {
+            var claimed = await db.StreamAutoClaimAsync(CostStream.Name, CostStream.ConsumerGroup, _consumer,
+                (long)_options.ClaimMinIdle.TotalMilliseconds, _claimCursor, _options.BatchSize);
+            _claimCursor = claimed.NextStartId;
+            if (claimed.NextStartId == "0-0")
+            {
+                _nextClaim = now + _options.ClaimInterval;
+                await ForgetIdleConsumersAsync(db);
+            }
+
+            if (claimed.DeletedIds is { Length: > 0 } deleted)
+            {
+                await db.StreamAcknowledgeAsync(CostStream.Name, CostStream.ConsumerGroup, deleted);
+            }
+
+            if (claimed.ClaimedEntries is { Length: > 0 } entries)
+            {
+                LogClaimed(logger, entries.Length);
+                await ProcessAsync(db, entries, cancellationToken);
+                return true;
+            }
+        }
+
+        var fresh = await db.StreamReadGroupAsync(CostStream.Name, CostStream.ConsumerGroup, _consumer, StreamPosition.NewMessages, _options.BatchSize);
+        if (fresh.Length == 0)
+        {
+            return false;
+        }
+
+        await ProcessAsync(db, fresh, cancellationToken);
+        return true;
+    }
+
+    private async Task ProcessAsync(IDatabase db, StreamEntry[] entries, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var parsed = entries.Select(CostEventParser.Parse).ToList();
+
+        // An entry trimmed or deleted from the stream while pending comes back without values: nothing to write.
+        var vanished = entries.Where(e => e.IsNull || e.Values is null || e.Values.Length == 0).Select(e => e.Id).ToHashSet();
+        var poison = parsed.Where(p => p.PoisonReason is not null && !vanished.Contains(p.Id)).ToList();
+        var valid = parsed.Where(p => p.Event is not null).Select(p => ((string)p.Id!, p.Event!)).ToList();
+
+        var result = new WriteResult(0, 0, null);
+        if (valid.Count > 0)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            result = await scope.ServiceProvider.GetRequiredService<CostWriter>().WriteAsync(valid, cancellationToken);
+        }
+
+        foreach (var bad in poison)
+        {
+            LogPoison(logger, bad.Id.ToString(), bad.PoisonReason!);
+            await db.StreamAddAsync(CostStream.DeadLetter,
+            [
+                new NameValueEntry(CostStream.EventField, bad.Raw ?? ""),
+                new NameValueEntry("reason", bad.PoisonReason),
+                new NameValueEntry("source_id", bad.Id),
+                new NameValueEntry("dead_lettered_at", time.GetUtcNow().ToString("O")),
+            ]);
+        }
+
+        // Only now, with the rows committed and poison copied, may the entries leave the pending list.
+        await db.StreamAcknowledgeAsync(CostStream.Name, CostStream.ConsumerGroup, [.. entries.Select(e => e.Id)]);
+
+        metrics.Written(result.Inserted);
+        metrics.Duplicates(result.Duplicates);
+        metrics.DeadLettered(poison.Count);
+        metrics.BatchDuration(clock.Elapsed);
+        if (result.OldestOccurredAt is { } oldest)
+        {
+            metrics.EndToEndLag(time.GetUtcNow() - oldest);
+        }
+
+        LogBatch(logger, entries.Length, result.Inserted, result.Duplicates, poison.Count, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Every start joins the group under a new name; members with nothing pending that have been idle for
+    /// <see cref="IngestionOptions.ForgetConsumerAfter"/> are removed so <c>XINFO CONSUMERS</c> stays readable.
+    /// </summary>
+    private async Task ForgetIdleConsumersAsync(IDatabase db)
+    {
+        foreach (var consumer in await db.StreamConsumerInfoAsync(CostStream.Name, CostStream.ConsumerGroup))
+        {
+            if (consumer.Name != _consumer && consumer.PendingMessageCount == 0 && consumer.IdleTimeInMilliseconds > _options.ForgetConsumerAfter.TotalMilliseconds)
+            {
+                await db.StreamDeleteConsumerAsync(CostStream.Name, CostStream.ConsumerGroup, consumer.Name);
+            }
+        }
+    }
+
+    private async Task EnsureGroupAsync(IDatabase db)
+    {
+        if (_groupReady)
+        {
+            return;
+        }
+
+        try
+        {
+            // From the beginning: events written before the ledger first ran are ledger rows too.
+            await db.StreamCreateConsumerGroupAsync(CostStream.Name, CostStream.ConsumerGroup, StreamPosition.Beginning, createStream: true);
+            LogGroupCreated(logger, CostStream.ConsumerGroup, CostStream.Name);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // It exists already.
+        }
+
+        _groupReady = true;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Consumer {Consumer} reading {Stream} in group {Group}.")]
+    private static partial void LogStarted(ILogger logger, string consumer, string stream, string group);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Created consumer group {Group} on {Stream}.")]
+    private static partial void LogGroupCreated(ILogger logger, string group, string stream);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Batch of {Entries}: {Inserted} written, {Duplicates} duplicates, {Poison} dead-lettered in {ElapsedMs:F1} ms.")]
+    private static partial void LogBatch(ILogger logger, int entries, int inserted, int duplicates, int poison, double elapsedMs);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Writing cost events failed; they stay pending and are retried in {Delay}.")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Poison cost event {EntryId} moved to the dead-letter stream: {Reason}")]
+    private static partial void LogPoison(ILogger logger, string entryId, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Claimed {Count} entries left pending by another consumer.")]
+    private static partial void LogClaimed(ILogger logger, int count);
+}

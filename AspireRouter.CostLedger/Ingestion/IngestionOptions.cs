@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AspireRouter.CostLedger.Ingestion;
+
+/// <summary>How the ledger consumes <c>ar:costs</c> (section <c>Ingestion</c>).</summary>
+public sealed class IngestionOptions
+{
+    public const string SectionName = "Ingestion";
+
+    /// <summary>Consumer name within the group; default <c>{machine}-{process id}</c>, new on every start.</summary>
+    public string? ConsumerName { get; set; }
+
+    /// <summary>Entries read and written per transaction. Default 200.</summary>
+    [Range(1, 5000)]
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>Wait between reads when the stream had nothing new. Default 100 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Entries pending this long on another consumer are taken over (its process is presumed dead). Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ClaimMinIdle { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often to look for such entries. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First wait after a failed write (PostgreSQL or Redis down); doubles up to <see cref="RetryMaxDelay"/>. Default 200 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan RetryMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest wait between retries. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A group member with nothing pending and idle this long is removed from the group. Default 1 h.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan ForgetConsumerAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the stream lag is measured for the gauge. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan LagRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Unread plus pending entries above which the health check reports Degraded. Default 10,000.</summary>
+    [Range(1, long.MaxValue)]
+    public long LagDegradedThreshold { get; set; } = 10_000;
+
+    internal string ResolvedConsumerName =>
+        string.IsNullOrWhiteSpace(ConsumerName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : ConsumerName;
+}
+
+[OptionsValidator]
+internal sealed partial class IngestionOptionsValidator : IValidateOptions<IngestionOptions>;
+
+/// <summary>Rules across fields, quoting the values.</summary>
+internal sealed class IngestionOptionsRulesValidator : IValidateOptions<IngestionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngestionOptions options) =>
+        options.RetryMinDelay > options.RetryMaxDelay
+            ? ValidateOptionsResult.Fail(
+                $"Ingestion:RetryMinDelay ({options.RetryMinDelay}) must not exceed Ingestion:RetryMaxDelay ({options.RetryMaxDelay}).")
+            : ValidateOptionsResult.Success;
+}

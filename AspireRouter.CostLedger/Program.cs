@@ -1,0 +1,17 @@
+using AspireRouter.CostLedger.Extensions;
+using AspireRouter.CostLedger.Reports;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddCostLedgerServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapSpendApi();
+
+app.Run();
+
+/// <summary>Entry point; public so tests can host the ledger with WebApplicationFactory.</summary>
+public partial class Program;

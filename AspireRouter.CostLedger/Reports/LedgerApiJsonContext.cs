@@ -1,0 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AspireRouter.CostLedger.Reports;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(SpendReport))]
+[JsonSerializable(typeof(SavingsReport))]
+[JsonSerializable(typeof(BudgetsReport))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class LedgerApiJsonContext : JsonSerializerContext;

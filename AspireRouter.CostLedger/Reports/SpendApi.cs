@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using AspireRouter.CostLedger.Budgets;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AspireRouter.CostLedger.Reports;
+
+/// <summary>Spend totals, CSV export, savings against the priciest-model baseline, and budget status.</summary>
+public static class SpendApi
+{
+    /// <summary>Longest range one report may cover.</summary>
+    public static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
+
+    /// <summary>Range when <c>from</c> is omitted.</summary>
+    public static readonly TimeSpan DefaultRange = TimeSpan.FromDays(30);
+
+    public static IEndpointRouteBuilder MapSpendApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").WithTags("Spend");
+        api.MapGet("/spend", GetSpendAsync).WithName("GetSpend").WithSummary("Spend totals over [from, to) grouped by team, user, feature, category, model, region or day.");
+        api.MapGet("/spend.csv", GetSpendCsvAsync).WithName("GetSpendCsv").WithSummary("The same report as CSV.");
+        api.MapGet("/spend/savings", GetSavingsAsync).WithName("GetSavings").WithSummary("Saving against sending each category's traffic to its most expensive chain model.");
+        api.MapGet("/budgets", GetBudgetsAsync).WithName("GetBudgets").WithSummary("Each team's spend against its daily and monthly budget.");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<SpendReport>, BadRequest<ErrorResponse>>> GetSpendAsync(
+        string? from, string? to, string? groupBy, SpendQuery query, TimeProvider time, CancellationToken ct)
+    {
+        if (ReportRange.TryParse(from, to, groupBy, time, out var range, out var error) is false)
+        {
+            return TypedResults.BadRequest(error);
+        }
+
+        var rows = await query.GroupAsync(range.From, range.To, range.GroupBy, ct);
+        return TypedResults.Ok(new SpendReport(range.From, range.To, range.GroupBy, Total(rows), rows));
+    }
+
+    internal static async Task<Results<FileContentHttpResult, BadRequest<ErrorResponse>>> GetSpendCsvAsync(
+        string? from, string? to, string? groupBy, SpendQuery query, TimeProvider time, CancellationToken ct)
+    {
+        if (ReportRange.TryParse(from, to, groupBy, time, out var range, out var error) is false)
+        {
+            return TypedResults.BadRequest(error);
+        }
+
+        var rows = await query.GroupAsync(range.From, range.To, range.GroupBy, ct);
+        var csv = new StringBuilder();
+        csv.Append(range.GroupBy).Append(",requests,input_tokens,cached_input_tokens,output_tokens,reasoning_tokens,cost_usd\n");
+        foreach (var row in rows)
+        {
+            csv.Append(Csv.Escape(row.Key)).Append(',')
+                .Append(CultureInfo.InvariantCulture, $"{row.Requests},{row.InputTokens},{row.CachedInputTokens},{row.OutputTokens},{row.ReasoningTokens},{row.CostUsd}\n");
+        }
+
+        var name = $"spend-{range.GroupBy}-{range.From:yyyyMMdd}-{range.To:yyyyMMdd}.csv";
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", name);
+    }
+
+    internal static async Task<Results<Ok<SavingsReport>, BadRequest<ErrorResponse>>> GetSavingsAsync(
+        string? from, string? to, SpendQuery query, TimeProvider time, CancellationToken ct)
+    {
+        if (ReportRange.TryParse(from, to, null, time, out var range, out var error) is false)
+        {
+            return TypedResults.BadRequest(error);
+        }
+
+        var categories = await query.SavingsAsync(range.From, range.To, ct);
+        decimal actual = categories.Sum(c => c.ActualCostUsd), baseline = categories.Sum(c => c.BaselineCostUsd);
+        return TypedResults.Ok(new SavingsReport(range.From, range.To, actual, baseline, baseline - actual,
+            SpendQuery.Percent(baseline - actual, baseline), categories));
+    }
+
+    internal static async Task<Ok<BudgetsReport>> GetBudgetsAsync(BudgetStatusService budgets, CancellationToken ct) =>
+        TypedResults.Ok(new BudgetsReport(await budgets.GetAsync(ct)));
+
+    private static SpendRow Total(IReadOnlyList<SpendRow> rows) => new("total",
+        rows.Sum(r => r.Requests), rows.Sum(r => r.InputTokens), rows.Sum(r => r.CachedInputTokens),
+        rows.Sum(r => r.OutputTokens), rows.Sum(r => r.ReasoningTokens), rows.Sum(r => r.CostUsd));
+}
+
+public sealed record SpendReport(DateTimeOffset From, DateTimeOffset To, string GroupBy, SpendRow Total, IReadOnlyList<SpendRow> Groups);
+
+public sealed record SavingsReport(DateTimeOffset From, DateTimeOffset To, decimal ActualCostUsd, decimal BaselineCostUsd, decimal SavingUsd,
+    decimal? SavingPercent, IReadOnlyList<CategorySaving> Categories);
+
+public sealed record BudgetsReport(IReadOnlyList<TeamBudgetStatus> Teams);

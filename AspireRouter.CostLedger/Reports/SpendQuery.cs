@@ -1,0 +1,68 @@
+using System.Globalization;
+using AspireRouter.CostLedger.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AspireRouter.CostLedger.Reports;
+
+/// <summary>Totals of one group.</summary>
+public sealed record SpendRow(string Key, long Requests, long InputTokens, long CachedInputTokens, long OutputTokens, long ReasoningTokens, decimal CostUsd);
+
+/// <summary>A category's actual cost against its baseline.</summary>
+public sealed record CategorySaving(string Category, string? BaselineModel, long Requests, decimal ActualCostUsd, decimal BaselineCostUsd, decimal SavingUsd, decimal? SavingPercent);
+
+/// <summary>Spend grouped by one attribute over [from, to), from the ledger rows.</summary>
+internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
+{
+    public const string NoValue = "(none)";
+    public static readonly string[] Groupings = ["team", "user", "feature", "category", "model", "region", "day"];
+
+    public async Task<IReadOnlyList<SpendRow>> GroupAsync(DateTimeOffset from, DateTimeOffset to, string groupBy, CancellationToken ct)
+    {
+        var rows = db.CostEntries.AsNoTracking().Where(e => e.OccurredAt >= from && e.OccurredAt < to);
+        if (groupBy == "day")
+        {
+            var days = await rows.GroupBy(e => e.Day)
+                .Select(g => new { g.Key, Requests = (long)g.Count(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
+                    Output = g.Sum(e => e.OutputTokens), Reasoning = g.Sum(e => e.ReasoningTokens), Cost = g.Sum(e => e.CostUsd) })
+                .ToListAsync(ct);
+            return [.. days.OrderBy(d => d.Key).Select(d => new SpendRow(d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                d.Requests, d.Input, d.Cached, d.Output, d.Reasoning, d.Cost))];
+        }
+
+        var grouped = groupBy switch
+        {
+            "team" => rows.GroupBy(e => e.Team),
+            "user" => rows.GroupBy(e => e.User),
+            "feature" => rows.GroupBy(e => e.Feature),
+            "category" => rows.GroupBy(e => e.Category),
+            "model" => rows.GroupBy(e => e.Model),
+            "region" => rows.GroupBy(e => e.Region),
+            _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "Unknown grouping."),
+        };
+        var result = await grouped
+            .Select(g => new { g.Key, Requests = (long)g.Count(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
+                Output = g.Sum(e => e.OutputTokens), Reasoning = g.Sum(e => e.ReasoningTokens), Cost = g.Sum(e => e.CostUsd) })
+            .ToListAsync(ct);
+        return [.. result.OrderByDescending(r => r.Cost).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .Select(r => new SpendRow(r.Key ?? NoValue, r.Requests, r.Input, r.Cached, r.Output, r.Reasoning, r.Cost))];
+    }
+
+    public async Task<IReadOnlyList<CategorySaving>> SavingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var categories = await db.CostEntries.AsNoTracking().Where(e => e.OccurredAt >= from && e.OccurredAt < to)
+            .GroupBy(e => e.Category)
+            .Select(g => new { Category = g.Key, Requests = (long)g.Count(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
+                Output = g.Sum(e => e.OutputTokens), Cost = g.Sum(e => e.CostUsd), Baseline = g.Sum(e => e.BaselineCostUsd) })
+            .ToListAsync(ct);
+        return [.. categories.OrderBy(c => c.Category, StringComparer.Ordinal).Select(c => new CategorySaving(
+            c.Category,
+            pricer.BaselineModel(c.Category, c.Input, c.Cached, c.Output)?.Id,
+            c.Requests,
+            c.Cost,
+            c.Baseline,
+            c.Baseline - c.Cost,
+            Percent(c.Baseline - c.Cost, c.Baseline)))];
+    }
+
+    public static decimal? Percent(decimal part, decimal whole) => whole > 0 ? Math.Round(part / whole * 100m, 2) : null;
+}

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace AspireRouter.AppHost.Infrastructure;
 
 /// <summary>

@@ -53,8 +53,10 @@ public static class RouterStatusApi
             {
                 var entry = snapshot.Models.GetValueOrDefault((model.Id, region));
                 var total = entry?.Total;
-                var overBudget = total is null ? [] : current.Categories.Values
-                    .Where(c => c.Chain.Contains(model.Id) && total.P99 > c.LatencyBudget)
+                // As routing sees it: only with enough samples (Latency:MinSamples) does a p99 demote a model.
+                var routed = latency.Get(model.Id, region);
+                var overBudget = routed is null ? [] : current.Categories.Values
+                    .Where(c => c.Chain.Contains(model.Id) && routed.P99 > c.LatencyBudget)
                     .Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
                 models.Add(new ModelRegionStatus(
                     model.Id,

@@ -29,6 +29,7 @@ public sealed partial class ProbeWorker(
     private readonly ModelRegistry _registry = ModelRegistry.Create(registry.Value);
     private readonly ProbeScheduler _scheduler = new(options.Value);
     private readonly Lock _gate = new();
+    private readonly HashSet<(string Model, string Region)> _warm = [];
     private int _inFlight;
 
     /// <summary>Every (model, region) the registry offers with an endpoint.</summary>
@@ -93,6 +94,7 @@ public sealed partial class ProbeWorker(
                     lock (_gate)
                     {
                         _scheduler.Reset();
+                        _warm.Clear();
                     }
 
                     LogBecameLeader(logger, lease.HolderId, Targets.Count);
@@ -140,10 +142,21 @@ public sealed partial class ProbeWorker(
             var now = time.GetUtcNow();
             metrics.Probed(target.Model, target.Region, result);
 
+            // A cold client's first request measures JIT, DNS and connection set-up, not the provider: it is not shared.
+            bool warm;
+            lock (_gate)
+            {
+                warm = !_warm.Add(target);
+            }
+
             var breakerOpen = false;
             try
             {
-                await WriteAsync(target, result, now);
+                if (warm || !result.Success)
+                {
+                    await WriteAsync(target, result, now);
+                }
+
                 breakerOpen = (string?)await database().HashGetAsync(RedisKeys.Breaker(target.Model, target.Region), BreakerFields.State)
                     is BreakerStates.Open or BreakerStates.HalfOpen;
             }

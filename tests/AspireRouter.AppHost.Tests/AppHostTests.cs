@@ -8,7 +8,7 @@ namespace AspireRouter.AppHost.Tests;
 [Collection(AppCollection.Name)]
 public sealed class AppHostTests(AspireRouterAppFixture fixture, ITestOutputHelper output)
 {
-    private static readonly string[] Gateways = ["gateway-global", "gateway-cn"];
+    private static readonly string[] Services = ["gateway-global", "gateway-cn", "health-probe"];
     private static readonly string[] Simulators = ["providers-global", "providers-cn"];
 
     [Fact]
@@ -18,7 +18,11 @@ public sealed class AppHostTests(AspireRouterAppFixture fixture, ITestOutputHelp
 
         foreach (var name in fixture.ResourceNames)
         {
-            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(name, out var resource), $"'{name}' has no state.");
+            // A resource with replicas (health-probe) has no single current state: take the event of a healthy instance.
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var resource = fixture.App.ResourceNotifications.TryGetCurrentState(name, out var current)
+                ? current
+                : await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(name, wait.Token);
             Assert.Equal(KnownResourceStates.Running, resource.Snapshot.State?.Text);
             Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, resource.Snapshot.HealthStatus);
         }
@@ -37,7 +41,7 @@ public sealed class AppHostTests(AspireRouterAppFixture fixture, ITestOutputHelp
             Assert.Equal("ledgerdb", await query.ExecuteScalarAsync());
         }
 
-        foreach (var name in Gateways.Concat(Simulators))
+        foreach (var name in Services.Concat(Simulators))
         {
             using var client = fixture.CreateHttpClient(name);
             using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));

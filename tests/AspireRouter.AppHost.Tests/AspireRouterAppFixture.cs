@@ -22,7 +22,7 @@ public sealed class AspireRouterAppFixture : IAsyncLifetime
     public static readonly TimeSpan ProbeLeaseTime = TimeSpan.FromSeconds(3);
 
     /// <summary>The shared latency window (production default: 5 minutes).</summary>
-    public static readonly TimeSpan LatencyWindow = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan LatencyWindow = TimeSpan.FromSeconds(20);
 
     /// <summary>How often each gateway rebuilds its latency snapshot (production default: 1 s).</summary>
     public static readonly TimeSpan LatencyRefresh = TimeSpan.FromSeconds(1);
@@ -71,8 +71,7 @@ public sealed class AspireRouterAppFixture : IAsyncLifetime
                 "--HealthProbe:MaxConcurrency=16",
                 $"--HealthProbe:LeaseTime={ProbeLeaseTime}",
                 $"--Latency:Window={LatencyWindow}",
-                "--Latency:Slices=5",
-                "--Latency:MinSamples=5",
+                "--Latency:Slices=10",
                 $"--Latency:RefreshInterval={LatencyRefresh}",
             ],
             startup.Token);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace AspireRouter.AppHost.Tests;
@@ -10,6 +11,8 @@ namespace AspireRouter.AppHost.Tests;
 public sealed class HealthProbeEndToEndTests(AspireRouterAppFixture fixture, ITestOutputHelper output)
 {
     private const string Slowed = "qwen-3-8b";
+    /// <summary>Latency:MinSamples (default 10): fewer samples do not steer routing.</summary>
+    private const int MinSamples = 10;
     private static readonly TimeSpan LightBudget = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Slack for a slowed probe's own duration (5 × ~300 ms) and a loaded 2-core machine.</summary>
@@ -22,7 +25,7 @@ public sealed class HealthProbeEndToEndTests(AspireRouterAppFixture fixture, ITe
         using var gateway = fixture.CreateHttpClient("gateway-global");
 
         // Before: the probe has measured the model, within budget, and light traffic goes to its primary.
-        var before = await WaitForAsync(gateway, s => s.LastProbe is not null && s.P99 is { } p99 && p99 <= LightBudget, TimeSpan.FromSeconds(60));
+        var before = await WaitForAsync(gateway, s => s.LastProbe is not null && s.Samples >= MinSamples && s.P99 is { } p99 && p99 <= LightBudget, TimeSpan.FromSeconds(90));
         output.WriteLine($"before: p99 {before.P99?.TotalMilliseconds} ms, {before.Samples} samples, last probe {before.LastProbe:O}");
         Assert.Equal(Slowed, await LightModelAsync(gateway));
 
@@ -48,9 +51,76 @@ public sealed class HealthProbeEndToEndTests(AspireRouterAppFixture fixture, ITe
 
         // Restored: once the slow samples leave the window, traffic returns to the primary.
         var restored = Stopwatch.StartNew();
-        await WaitForAsync(gateway, s => s.P99 is { } p99 && p99 <= LightBudget, AspireRouterAppFixture.LatencyWindow + TimeSpan.FromSeconds(30));
+        await WaitForAsync(gateway, s => s.Samples >= MinSamples && s.OverBudgetIn.Count == 0, AspireRouterAppFixture.LatencyWindow + TimeSpan.FromSeconds(30));
         output.WriteLine($"back within budget after {restored.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(Slowed, await LightModelAsync(gateway));
+    }
+
+    /// <summary>
+    /// Kills the replica holding the leader lease (its process, found by the id it wrote in the lease) without letting it
+    /// release: the lease expires and the other replica takes it within the lease time plus one renewal period.
+    /// </summary>
+    [Fact]
+    public async Task ProbeLeaderKilled_AnotherReplicaTakesOver_WithinTheLeaseTime()
+    {
+        const string LeaderKey = "ar:probe:leader";
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.GetConnectionStringAsync("redis"))!);
+        var database = redis.GetDatabase();
+
+        var wait = Stopwatch.StartNew();
+        string? leader;
+        while ((leader = await database.StringGetAsync(LeaderKey)) is null)
+        {
+            Assert.True(wait.Elapsed < TimeSpan.FromSeconds(60), "No probe replica took the lease.");
+            await Task.Delay(200);
+        }
+
+        // The holder id is "{machine}:{pid}:{guid}".
+        var pid = int.Parse(leader.Split(':')[^2], System.Globalization.CultureInfo.InvariantCulture);
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        var killed = Stopwatch.StartNew();
+        string? next;
+        while ((next = await database.StringGetAsync(LeaderKey)) is null || next == leader)
+        {
+            Assert.True(killed.Elapsed < AspireRouterAppFixture.ProbeLeaseTime * 4, $"No replica took over within {killed.Elapsed}.");
+            await Task.Delay(50);
+        }
+
+        var takeover = killed.Elapsed;
+        output.WriteLine($"leader {leader} killed; {next} took over after {takeover.TotalSeconds:0.00} s (lease {AspireRouterAppFixture.ProbeLeaseTime.TotalSeconds} s)");
+        Assert.True(takeover <= AspireRouterAppFixture.ProbeLeaseTime + (AspireRouterAppFixture.ProbeLeaseTime / 3) + TimeSpan.FromSeconds(1),
+            $"Takeover after {takeover}.");
+    }
+
+    /// <summary>A model no other test sends traffic to: every request it gets in the global simulator is a probe.</summary>
+    [Fact]
+    public async Task Probe_SteadyState_StaysUnderThePerModelCap()
+    {
+        const string Quiet = "qwen-3-5-397b";
+        using var simulator = fixture.CreateHttpClient("providers-global");
+        var period = TimeSpan.FromSeconds(10);
+
+        var before = await RequestsAsync(simulator, Quiet);
+        await Task.Delay(period);
+        var after = await RequestsAsync(simulator, Quiet);
+
+        var rate = (after - before) / period.TotalSeconds;
+        output.WriteLine($"{Quiet}@global: {after - before} probes in {period.TotalSeconds} s = {rate:0.00}/s "
+            + $"(interval {AspireRouterAppFixture.ProbeInterval.TotalSeconds} s + the probe's own duration)");
+        Assert.InRange(rate, 0.1, 1 / AspireRouterAppFixture.ProbeInterval.TotalSeconds);
+    }
+
+    private static async Task<long> RequestsAsync(HttpClient simulator, string model)
+    {
+        using var json = JsonDocument.Parse(await simulator.GetStringAsync("/admin/stats"));
+        return json.RootElement.GetProperty("models").TryGetProperty(model, out var counts)
+            ? counts.EnumerateObject().Sum(status => status.Value.GetInt64())
+            : 0;
     }
 
     private static async Task<string> LightModelAsync(HttpClient gateway)

@@ -30,6 +30,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfil
     .WithEnvironment("Gateway__Region", Regions.Global)
     .WithReference(redis).WaitFor(redis)
     .WithProviderEndpoints(providers, Regions.Global)
+    .WithConfigurationSection("Latency")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileName: null)
@@ -39,6 +40,18 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileNam
     .WithEnvironment("Gateway__Region", Regions.Cn)
     .WithReference(redis).WaitFor(redis)
     .WithProviderEndpoints(providers, Regions.Cn)
+    .WithConfigurationSection("Latency")
+    .WithHttpHealthCheck("/health");
+
+// Health probe: two replicas, one leader at a time (Redis lease); probes every model in every region, writes the shared latency window.
+builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProfileName: null)
+    .WithHttpEndpoint()
+    .WithReplicas(2)
+    .WithAppHostEnvironment()
+    .WithReference(redis).WaitFor(redis)
+    .WithInRegionProviderEndpoints(providers)
+    .WithConfigurationSection("Latency")
+    .WithConfigurationSection("HealthProbe")
     .WithHttpHealthCheck("/health");
 
 // Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports and budget status.

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace AspireRouter.AppHost.Infrastructure;
 
 /// <summary>
@@ -25,5 +27,23 @@ public static class ProjectResourceExtensions
         return project
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
             .WithEnvironment("DOTNET_ENVIRONMENT", environment);
+    }
+
+    /// <summary>
+    /// Passes the AppHost's configuration section <paramref name="sectionName"/> (e.g. <c>Latency</c>, <c>HealthProbe</c>)
+    /// to the project as environment variables, so one setting (a test's short probe interval, say) reaches every
+    /// service that must agree on it. Nothing is passed when the section is absent: the services' defaults apply.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConfigurationSection(this IResourceBuilder<ProjectResource> project, string sectionName)
+    {
+        foreach (var (key, value) in project.ApplicationBuilder.Configuration.GetSection(sectionName).AsEnumerable())
+        {
+            if (value is not null)
+            {
+                project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+            }
+        }
+
+        return project;
     }
 }

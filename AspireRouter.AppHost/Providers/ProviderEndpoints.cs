@@ -85,7 +85,9 @@ public sealed class ProviderEndpoints
     /// (<c>Registry__Providers__{id}__Regions__{region}__BaseUrl</c> and <c>__ApiKey</c>), and references and waits for the
     /// simulators when running.
     /// </summary>
-    public IResourceBuilder<ProjectResource> ConfigureGateway(IResourceBuilder<ProjectResource> gateway, string gatewayRegion)
+    /// <param name="gateway">The service.</param>
+    /// <param name="gatewayRegion">Where the service runs; null for the health probe, which reaches every simulator in-region.</param>
+    public IResourceBuilder<ProjectResource> ConfigureGateway(IResourceBuilder<ProjectResource> gateway, string? gatewayRegion)
     {
         if (gateway.ApplicationBuilder.ExecutionContext.IsRunMode)
         {
@@ -106,7 +108,7 @@ public sealed class ProviderEndpoints
                 }
                 else
                 {
-                    gateway.WithEnvironment(prefix + "BaseUrl", SimulatorBaseUrl(region, gatewayRegion))
+                    gateway.WithEnvironment(prefix + "BaseUrl", SimulatorBaseUrl(region, gatewayRegion ?? region))
                         .WithEnvironment(prefix + "ApiKey", _simulatorApiKey);
                 }
             }
@@ -140,4 +142,12 @@ public static class ProviderEndpointsExtensions
     public static IResourceBuilder<ProjectResource> WithProviderEndpoints(
         this IResourceBuilder<ProjectResource> gateway, ProviderEndpoints providers, string gatewayRegion) =>
         providers.ConfigureGateway(gateway, gatewayRegion);
+
+    /// <summary>
+    /// Gives the health probe every provider's endpoint in every region, each simulator reached in-region: the probe
+    /// measures the provider endpoint itself, not the distance from where the probe happens to run.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithInRegionProviderEndpoints(
+        this IResourceBuilder<ProjectResource> probe, ProviderEndpoints providers) =>
+        providers.ConfigureGateway(probe, gatewayRegion: null);
 }

@@ -13,6 +13,26 @@ public static class RedisKeys
     /// <paramref name="region"/>: <c>ar:breaker:{model}:{region}</c>. Its fields are named in <see cref="BreakerFields"/>.
     /// </summary>
     public static string Breaker(string model, string region) => $"{Prefix}breaker:{model}:{region}";
+
+    /// <summary>
+    /// One time slice of a latency histogram: <c>ar:lat:{model}:{region}:{metric}:{slice}</c>, a hash of
+    /// <c>LogHistogram</c> bucket index → sample count. <paramref name="metric"/> is <c>total</c>, <c>ttft</c> or
+    /// <c>per_token</c>; <paramref name="slice"/> is Unix milliseconds / slice length. Expires a window plus a slice after its last write.
+    /// </summary>
+    public static string LatencySlice(string model, string region, string metric, long slice) =>
+        $"{Prefix}lat:{model}:{region}:{metric}:{slice}";
+
+    /// <summary>Failed attempts (probes and real traffic) in one time slice: <c>ar:lat:{model}:{region}:err:{slice}</c>, an integer.</summary>
+    public static string LatencyErrors(string model, string region, long slice) => $"{Prefix}lat:{model}:{region}:err:{slice}";
+
+    /// <summary>When the health probe last completed a probe of a model in a region: <c>ar:probe:last:{model}:{region}</c>, Unix milliseconds.</summary>
+    public static string LastProbe(string model, string region) => $"{Prefix}probe:last:{model}:{region}";
+
+    /// <summary>The health probe's leader lease: <c>ar:probe:leader</c>, the holder's id, with a TTL of the lease time.</summary>
+    public const string ProbeLeader = Prefix + "probe:leader";
+
+    /// <summary>When the probe leader last completed a round of every model in every region: <c>ar:probe:round</c>, Unix milliseconds.</summary>
+    public const string ProbeRound = Prefix + "probe:round";
 }
 
 /// <summary>

@@ -7,4 +7,5 @@ namespace AspireRouter.Gateway.Apis;
 [JsonSerializable(typeof(OpenAiErrorResponse))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelEntry))]
+[JsonSerializable(typeof(RouterStatus))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using AspireRouter.Contracts.Latency;
 using System.Diagnostics;
 using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Latency;
@@ -17,6 +18,7 @@ public sealed class AttemptRunner(
     TimeProvider time,
     ICircuitBreakers breakers,
     LocalLatencyTracker latency,
+    LatencySampleBatch shared,
     GatewayMetrics metrics,
     IOptions<GatewayOptions> options)
 {
@@ -61,10 +63,13 @@ public sealed class AttemptRunner(
         {
             case AttemptOutcome.Success or AttemptOutcome.ClientError:
                 latency.Record(candidate.Model.Id, candidate.Region, elapsed, success: true);
+                // A stream's attempt ends at its first byte (TTFT); a plain response's at its last (total).
+                shared.Record(candidate.Model.Id, candidate.Region, request.Stream ? LatencyMetric.Ttft : LatencyMetric.Total, elapsed);
                 await breakers.RecordAsync(admission, BreakerOutcome.Success);
                 break;
             case AttemptOutcome.Retryable or AttemptOutcome.DeadlineExceeded:
                 latency.Record(candidate.Model.Id, candidate.Region, elapsed, success: false);
+                shared.RecordError(candidate.Model.Id, candidate.Region);
                 await breakers.RecordAsync(admission, BreakerOutcome.Failure);
                 break;
             default:

@@ -1,4 +1,5 @@
 using System.Net;
+using AspireRouter.Contracts.Latency;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
 using AspireRouter.Gateway.Breakers;
@@ -43,9 +44,7 @@ public static class GatewayServiceExtensions
             .BindConfiguration(LatencyOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<LatencyOptions>, LatencyOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<LatencyOptions>, LatencyWindowValidator>();
-        builder.Services.AddSingleton<LocalLatencyTracker>();
-        builder.Services.AddSingleton<ILatencyView>(sp => sp.GetRequiredService<LocalLatencyTracker>());
-        builder.Services.AddHostedService<LatencyRefreshService>();
+        builder.AddSharedLatency();
 
         builder.Services.AddSingleton<IRoutingPolicy, OrderedPolicy>();
         builder.Services.AddSingleton<IRoutingPolicy, CheapestWithinSloPolicy>();
@@ -79,6 +78,29 @@ public static class GatewayServiceExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Live latency: this gateway's samples are batched in memory and flushed to the shared Redis summaries in the
+    /// background, which are read back into the snapshot routing uses; the local tracker is the fallback without Redis.
+    /// </summary>
+    private static void AddSharedLatency(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LatencyOptions>>().Value;
+            return new LatencyWindow(options.Window, options.Slices);
+        });
+        builder.Services.AddSingleton<LocalLatencyTracker>();
+        builder.Services.AddSingleton<LatencySampleBatch>();
+        builder.Services.AddSingleton(sp => new LatencySummaryStore(
+            () => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase(),
+            sp.GetRequiredService<LatencyWindow>(),
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<SharedLatencyView>();
+        builder.Services.AddSingleton<ILatencyView>(sp => sp.GetRequiredService<SharedLatencyView>());
+        builder.Services.AddSingleton<LatencyGauges>();
+        builder.Services.AddHostedService<SharedLatencyService>();
+    }
+
     /// <summary>Breakers per (model, region), shared through the <c>redis</c> connection and synced in the background.</summary>
     private static void AddCircuitBreakers(this WebApplicationBuilder builder)
     {
@@ -100,6 +122,7 @@ public static class GatewayServiceExtensions
         app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
         app.MapChatCompletionsApi();
         app.MapModelsApi();
+        app.MapRouterStatusApi();
         return app;
     }
 }

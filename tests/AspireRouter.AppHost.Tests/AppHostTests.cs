@@ -8,7 +8,7 @@ namespace AspireRouter.AppHost.Tests;
 [Collection(AppCollection.Name)]
 public sealed class AppHostTests(AspireRouterAppFixture fixture, ITestOutputHelper output)
 {
-    private static readonly string[] Services = ["gateway-global", "gateway-cn", "cost-ledger"];
+    private static readonly string[] Services = ["gateway-global", "gateway-cn", "cost-ledger", "health-probe"];
     private static readonly string[] Simulators = ["providers-global", "providers-cn"];
 
     [Fact]
@@ -18,7 +18,11 @@ public sealed class AppHostTests(AspireRouterAppFixture fixture, ITestOutputHelp
 
         foreach (var name in fixture.ResourceNames)
         {
-            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(name, out var resource), $"'{name}' has no state.");
+            // A resource with replicas (health-probe) has no single current state: take the event of a healthy instance.
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var resource = fixture.App.ResourceNotifications.TryGetCurrentState(name, out var current)
+                ? current
+                : await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(name, wait.Token);
             Assert.Equal(KnownResourceStates.Running, resource.Snapshot.State?.Text);
             Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, resource.Snapshot.HealthStatus);
         }

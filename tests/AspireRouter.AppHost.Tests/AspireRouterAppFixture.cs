@@ -15,6 +15,18 @@ public sealed class AspireRouterAppFixture : IAsyncLifetime
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The health probe's interval for every model (production default: 15 s).</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The probe leader's lease (production default: 10 s).</summary>
+    public static readonly TimeSpan ProbeLeaseTime = TimeSpan.FromSeconds(3);
+
+    /// <summary>The shared latency window (production default: 5 minutes).</summary>
+    public static readonly TimeSpan LatencyWindow = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often each gateway rebuilds its latency snapshot (production default: 1 s).</summary>
+    public static readonly TimeSpan LatencyRefresh = TimeSpan.FromSeconds(1);
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"aspire-router-tests-{Guid.NewGuid():N}");
     private DistributedApplication? _app;
 
@@ -52,6 +64,15 @@ public sealed class AspireRouterAppFixture : IAsyncLifetime
                 "--Infrastructure:Mode=executables",
                 $"--Infrastructure:DataDirectory={_dataDirectory}",
                 "--DcpPublisher:RandomizePorts=true",
+                // A fast probe and a short latency window, so a slowed model is seen and forgiven within seconds.
+                $"--HealthProbe:Interval={ProbeInterval}",
+                $"--HealthProbe:FastInterval={ProbeInterval}",
+                $"--HealthProbe:MinIntervalPerModel={ProbeInterval}",
+                "--HealthProbe:MaxConcurrency=16",
+                $"--HealthProbe:LeaseTime={ProbeLeaseTime}",
+                $"--Latency:Window={LatencyWindow}",
+                "--Latency:Slices=10",
+                $"--Latency:RefreshInterval={LatencyRefresh}",
             ],
             startup.Token);
 

@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using AspireRouter.Contracts.Costs;
 using AspireRouter.Gateway.Breakers;
+using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
@@ -18,6 +21,8 @@ public sealed partial class ChatExecutor(
     ICircuitBreakers breakers,
     ILatencyView latency,
     HedgeBudget hedgeBudget,
+    CostAccountant accountant,
+    CostEmitter costs,
     TimeProvider time,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
@@ -35,8 +40,14 @@ public sealed partial class ChatExecutor(
     public static TimeSpan TimeoutFor(RouteTarget target, TimeSpan? requested) =>
         requested ?? target.Category?.Timeout ?? DirectModelTimeout;
 
-    public async Task ExecuteAsync(HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId, TimeSpan timeout)
+    /// <summary>
+    /// Runs the request and writes its answer; returns what it cost (also emitted as a <see cref="RequestCostRecorded"/>
+    /// when it succeeded or some attempt was billed).
+    /// </summary>
+    public async Task<RequestCostRecorded> ExecuteAsync(
+        HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId, TimeSpan timeout, CostAttribution attribution)
     {
+        var started = Stopwatch.GetTimestamp();
         var run = new RequestRun(context, request, target, list, requestId, timeout, time.GetUtcNow() + timeout,
             1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries));
         context.Response.Headers[RoutingHeaders.Category] = target.CategoryName;
@@ -50,23 +61,38 @@ public sealed partial class ChatExecutor(
         try
         {
             var winner = await RunPassesAsync(run, attempts);
+            var fallback = run.Failures.Count > 0 || run.Skipped.Count > 0;
             if (winner is not null)
             {
-                WriteRoutingHeaders(context.Response, winner.Candidate, run.Attempts, run.Failures.Count > 0 || run.Skipped.Count > 0);
-                metrics.Request(target.CategoryName, winner.Candidate, winner.Outcome == AttemptOutcome.Success ? "success" : "client_error", run.Failures.Count > 0 || run.Skipped.Count > 0);
-                await ResponseRelay.RelayAsync(context, winner, _options.StreamStallTimeout, logger);
-                return;
+                WriteRoutingHeaders(context.Response, winner.Candidate, run.Attempts, fallback);
+                var outcome = winner.Outcome == AttemptOutcome.Success ? "success" : "client_error";
+                metrics.Request(target.CategoryName, winner.Candidate, outcome, fallback);
+                if (winner.OpenStream is null)
+                {
+                    var priced = Price(run, attempts, null, false);
+                    context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(priced.Sum(a => a.CostUsd));
+                    var relayed = await ResponseRelay.RelayAsync(context, winner, null, _options.StreamStallTimeout, logger);
+                    return Record(run, attribution, winner, relayed == RelayEnd.ClientAborted ? "client_aborted" : outcome, priced, fallback, started);
+                }
+
+                var tap = new SseUsageTap(stripUsageChunk: !request.IncludeUsage);
+                var end = await ResponseRelay.RelayAsync(context, winner, tap, _options.StreamStallTimeout, logger);
+                var streamed = Price(run, attempts, (winner, tap), end == RelayEnd.ClientAborted);
+                return Record(run, attribution, winner, end == RelayEnd.ClientAborted ? "client_aborted" : outcome, streamed, fallback, started);
             }
 
             if (context.RequestAborted.IsCancellationRequested)
             {
                 metrics.Request(target.CategoryName, null, "client_aborted", run.Attempts > 1);
-                return;
+                return Record(run, attribution, null, "client_aborted", Price(run, attempts, null, false), fallback, started);
             }
 
             context.Response.Headers[RoutingHeaders.Attempts] = run.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             metrics.Request(target.CategoryName, null, run.DeadlineHit ? "deadline_exceeded" : "unavailable", run.Attempts > 1);
+            var failed = Price(run, attempts, null, false);
+            context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(failed.Sum(a => a.CostUsd));
             await WriteExhaustedAsync(context, run);
+            return Record(run, attribution, null, "failed", failed, fallback, started);
         }
         finally
         {
@@ -75,6 +101,60 @@ public sealed partial class ChatExecutor(
                 await attempt.DisposeAsync();
             }
         }
+    }
+
+    private List<AttemptCost> Price(RequestRun run, List<UpstreamAttempt> attempts, (UpstreamAttempt Attempt, SseUsageTap Tap)? relayed, bool clientAborted)
+    {
+        int? promptTokens = null;
+        var priced = new List<AttemptCost>(attempts.Count);
+        foreach (var attempt in attempts)
+        {
+            var tap = relayed is { } r && r.Attempt == attempt ? r.Tap : null;
+            priced.Add(accountant.Price(attempt, run.Request, tap, clientAborted && tap is not null, ref promptTokens));
+        }
+
+        return priced;
+    }
+
+    /// <summary>Builds the request's cost event and emits it when the request succeeded or something was billed.</summary>
+    private RequestCostRecorded Record(
+        RequestRun run, CostAttribution attribution, UpstreamAttempt? winner, string outcome, List<AttemptCost> priced, bool fallback, long started)
+    {
+        var record = new RequestCostRecorded
+        {
+            RequestId = run.RequestId,
+            OccurredAt = time.GetUtcNow(),
+            Team = attribution.Team,
+            User = attribution.User,
+            Feature = attribution.Feature,
+            ApiKeyId = attribution.ApiKeyId,
+            Category = run.Target.CategoryName,
+            RequestedModel = run.Request.Model,
+            Model = winner?.Candidate.Model.Id,
+            Region = winner?.Candidate.Region,
+            GatewayRegion = _options.Region,
+            Outcome = outcome,
+            Streamed = run.Request.Stream,
+            Attempts = run.Attempts,
+            Fallback = fallback,
+            Hedged = run.Hedged,
+            RoutingReason = run.Target.Reason,
+            Residency = run.Target.Category is { PreferredRegion: { } residency, FallbackToGlobal: false } ? residency : null,
+            LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            InputTokens = priced.Sum(a => a.InputTokens),
+            CachedInputTokens = priced.Sum(a => a.CachedInputTokens),
+            OutputTokens = priced.Sum(a => a.OutputTokens),
+            ReasoningTokens = priced.Sum(a => a.ReasoningTokens),
+            CostUsd = priced.Sum(a => a.CostUsd),
+            Estimated = priced.Any(a => a.Estimated),
+            AttemptCosts = priced,
+        };
+        if (outcome == "success" || record.CostUsd > 0)
+        {
+            costs.Emit(record);
+        }
+
+        return record;
     }
 
     /// <summary>Walks the candidates pass after pass; returns the attempt whose answer goes to the client, or null.</summary>
@@ -211,6 +291,7 @@ public sealed partial class ChatExecutor(
             return [await firstTask];
         }
 
+        run.Hedged = true;
         using var cancelSecond = new CancellationTokenSource();
         var secondTask = RunOneAsync(run, second, secondAdmission, cancelSecond.Token);
         var done = await Task.WhenAny(firstTask, secondTask);
@@ -268,6 +349,7 @@ public sealed partial class ChatExecutor(
     {
         public int Attempts { get; set; }
         public bool DeadlineHit { get; set; }
+        public bool Hedged { get; set; }
         public List<string> Failures { get; } = [];
         public Dictionary<Candidate, string> Skipped { get; } = [];
         public Dictionary<Candidate, TimeSpan?> RetryAfter { get; } = [];

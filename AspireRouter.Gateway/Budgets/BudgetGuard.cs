@@ -28,6 +28,8 @@ public sealed partial class BudgetGuard(
     private static readonly TimeSpan DayKeyTtl = TimeSpan.FromDays(3);
     private static readonly TimeSpan MonthKeyTtl = TimeSpan.FromDays(62);
 
+    private long _lastUnavailableLog = long.MinValue / 2;
+
     /// <summary>A reservation to settle, or an error to return instead of running the request.</summary>
     public sealed record Decision(Reservation? Reservation, RequestError? Error, TimeSpan? RetryAfter = null)
     {
@@ -82,7 +84,13 @@ public sealed partial class BudgetGuard(
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogRedisUnavailable(logger, team, ex.GetType().Name, current.FailOpen);
+            var now2 = Environment.TickCount64;
+            var last = Interlocked.Read(ref _lastUnavailableLog);
+            if (now2 - last >= 30_000 && Interlocked.CompareExchange(ref _lastUnavailableLog, now2, last) == last)
+            {
+                LogRedisUnavailable(logger, team, ex.GetType().Name, current.FailOpen); // at most every 30 s
+            }
+
             return current.FailOpen
                 ? Decision.Unlimited
                 : new Decision(null, new RequestError(StatusCodes.Status503ServiceUnavailable,

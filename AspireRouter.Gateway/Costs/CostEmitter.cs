@@ -31,8 +31,7 @@ public sealed class CostEmitter
         _metrics.Charged(e);
         if (!_channel.Writer.TryWrite(e))
         {
-            _spool.Append([e]);
-            _metrics.Events("spooled", 1);
+            _spool.TryAppend([e]);
         }
     }
 

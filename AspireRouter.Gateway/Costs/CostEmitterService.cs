@@ -70,9 +70,17 @@ public sealed partial class CostEmitterService(
             if (!stoppingToken.IsCancellationRequested && Environment.TickCount64 >= _nextReplay)
             {
                 _nextReplay = Environment.TickCount64 + (long)_options.ReplayInterval.TotalMilliseconds;
-                if (spool.HasPending)
+                try
                 {
-                    await ReplayAsync();
+                    if (spool.HasPending)
+                    {
+                        await ReplayAsync();
+                    }
+                }
+                catch (IOException ex)
+                {
+                    // The spool stays on disk; the next interval tries again. Never let the emitter die.
+                    LogReplayFailed(logger, ex.Message);
                 }
             }
         }
@@ -85,8 +93,7 @@ public sealed partial class CostEmitterService(
         metrics.Events("emitted", batch.Count - failed.Count);
         if (failed.Count > 0)
         {
-            spool.Append(failed);
-            metrics.Events("spooled", failed.Count);
+            spool.TryAppend(failed);
         }
     }
 
@@ -191,6 +198,9 @@ public sealed partial class CostEmitterService(
 
     [LoggerMessage(4002, LogLevel.Information, "Redis is back; cost events go to the stream again.")]
     private static partial void LogRedisBack(ILogger logger);
+
+    [LoggerMessage(4004, LogLevel.Error, "Replaying the cost spool failed ({Reason}); retrying at the next interval.")]
+    private static partial void LogReplayFailed(ILogger logger, string reason);
 
     [LoggerMessage(4003, LogLevel.Information, "Replayed {Count} spooled cost events from {File} to Redis.")]
     private static partial void LogReplayed(ILogger logger, int count, string file);

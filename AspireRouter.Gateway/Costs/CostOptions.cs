@@ -10,7 +10,8 @@ public sealed class CostOptions
 
     /// <summary>
     /// Directory of the local durable spool that holds events while Redis is unreachable. Relative paths are under the
-    /// content root. Default: <c>.data/cost-spool</c>. Give each gateway instance its own directory.
+    /// content root; the gateway's region is appended (<c>.data/cost-spool/global</c>), so the two regional gateways of
+    /// one machine never share a spool. Default: <c>.data/cost-spool</c>. Give each further replica its own directory.
     /// </summary>
     [Required]
     public string SpoolDirectory { get; set; } = Path.Combine(".data", "cost-spool");

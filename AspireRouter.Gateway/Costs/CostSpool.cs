@@ -10,7 +10,7 @@ namespace AspireRouter.Gateway.Costs;
 /// while the old one drains; a replay file is deleted only once every event in it is in Redis. A replay cut short
 /// resends that file from its start: the ledger ignores the duplicates by request id.
 /// </summary>
-public sealed partial class CostSpool(string directory, ILogger<CostSpool> logger)
+public sealed partial class CostSpool(string directory, CostMetrics metrics, ILogger<CostSpool> logger)
 {
     private const string ActiveFile = "spool.jsonl";
     private const string ReplayPattern = "replay-*.jsonl";
@@ -54,6 +54,24 @@ public sealed partial class CostSpool(string directory, ILogger<CostSpool> logge
             buffer.Position = 0;
             buffer.CopyTo(file);
             file.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Append"/>, counted in metrics; a disk failure is logged with every request id it loses rather than
+    /// thrown, so neither a request nor the emitter fails on it.
+    /// </summary>
+    public void TryAppend(IReadOnlyCollection<RequestCostRecorded> events)
+    {
+        try
+        {
+            Append(events);
+            metrics.Events("spooled", events.Count);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            metrics.Events("lost", events.Count);
+            LogSpoolFailed(logger, Directory, ex.Message, string.Join(", ", events.Select(e => e.RequestId)));
         }
     }
 
@@ -105,6 +123,9 @@ public sealed partial class CostSpool(string directory, ILogger<CostSpool> logge
     }
 
     public static void Delete(string file) => File.Delete(file);
+
+    [LoggerMessage(4102, LogLevel.Critical, "Cost events could not be written to the spool under {Directory} ({Reason}); lost request ids: {RequestIds}.")]
+    private static partial void LogSpoolFailed(ILogger logger, string directory, string reason, string requestIds);
 
     [LoggerMessage(4101, LogLevel.Error, "Skipped a corrupt line in the cost spool file {File}.")]
     private static partial void LogCorruptLine(ILogger logger, string file);

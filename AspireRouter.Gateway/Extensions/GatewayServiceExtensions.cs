@@ -107,7 +107,10 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<CostMetrics>();
         builder.Services.AddSingleton<CostAccountant>();
         builder.Services.AddSingleton(sp => new CostSpool(
-            Path.GetFullPath(sp.GetRequiredService<IOptions<CostOptions>>().Value.SpoolDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+            Path.Combine(
+                Path.GetFullPath(sp.GetRequiredService<IOptions<CostOptions>>().Value.SpoolDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+                sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Region),
+            sp.GetRequiredService<CostMetrics>(),
             sp.GetRequiredService<ILogger<CostSpool>>()));
         builder.Services.AddSingleton<CostEmitter>();
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<CostEmitterService>(

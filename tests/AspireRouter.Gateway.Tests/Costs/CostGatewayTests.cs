@@ -164,4 +164,36 @@ public sealed class CostGatewayTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"\"code\":\"{code}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Stream_BrokenAfterItsFirstChunk_IsChargedAnEstimate()
+    {
+        _factory.Stub.On("qwen-3-8b", (_, _) => Task.FromResult(StubProvider.BrokenStream("qwen-3-8b")));
+
+        var response = await Post("""{"model":"light","stream":true,"messages":[{"role":"user","content":"hello"}]}""");
+        Assert.Contains("upstream_stream_failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var e = Assert.Single(await CostTestKit.SpooledAsync(_factory.SpoolDirectory, 1));
+        Assert.True(e.Estimated);
+        Assert.Equal(1, e.OutputTokens); // "partial"
+        Assert.Equal("success", e.Outcome);
+    }
+
+    [Fact]
+    public async Task Shutdown_FlushesQueuedEventsToTheSpool_WhenRedisIsDown()
+    {
+        var factory = new GatewayFactory();
+        var client = factory.CreateClient();
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"light","messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"));
+            ids.Add(Header(response, "X-Request-Id"));
+        }
+
+        await factory.DisposeAsync();
+
+        Assert.Equal(ids.Order(), CostTestKit.ReadSpool(factory.SpoolDirectory).Select(e => e.RequestId).Order());
+        Directory.Delete(factory.SpoolDirectory, recursive: true);
+    }
 }

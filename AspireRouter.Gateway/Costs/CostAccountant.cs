@@ -19,11 +19,14 @@ namespace AspireRouter.Gateway.Costs;
 /// </summary>
 public sealed class CostAccountant(TokenEstimator estimator)
 {
-    /// <summary>Prices <paramref name="attempt"/>; <paramref name="tap"/> is the relay's tap when this attempt was streamed to the client.</summary>
-    public AttemptCost Price(UpstreamAttempt attempt, ChatRequest request, SseUsageTap? tap, bool clientAborted, ref int? promptTokens)
+    /// <summary>
+    /// Prices <paramref name="attempt"/>; <paramref name="tap"/> is the relay's tap when this attempt was streamed to
+    /// the client; <paramref name="superseded"/> marks an attempt that answered but lost its hedge race.
+    /// </summary>
+    public AttemptCost Price(UpstreamAttempt attempt, ChatRequest request, SseUsageTap? tap, bool clientAborted, ref int? promptTokens, bool superseded = false)
     {
         var price = attempt.Candidate.Model.Price;
-        var outcome = clientAborted ? AttemptOutcome.ClientAborted : attempt.Outcome;
+        var outcome = clientAborted ? AttemptOutcome.ClientAborted : superseded ? AttemptOutcome.Superseded : attempt.Outcome;
         var text = new StringBuilder();
         long bytesSeen = 0;
         TokenUsage? usage = null;

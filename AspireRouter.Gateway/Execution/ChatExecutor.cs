@@ -69,7 +69,7 @@ public sealed partial class ChatExecutor(
                 metrics.Request(target.CategoryName, winner.Candidate, outcome, fallback);
                 if (winner.OpenStream is null)
                 {
-                    var priced = Price(run, attempts, null, false);
+                    var priced = Price(run, attempts, winner, null, false);
                     context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(priced.Sum(a => a.CostUsd));
                     var relayed = await ResponseRelay.RelayAsync(context, winner, null, _options.StreamStallTimeout, logger);
                     return Record(run, attribution, winner, relayed == RelayEnd.ClientAborted ? "client_aborted" : outcome, priced, fallback, started);
@@ -77,19 +77,19 @@ public sealed partial class ChatExecutor(
 
                 var tap = new SseUsageTap(stripUsageChunk: !request.IncludeUsage);
                 var end = await ResponseRelay.RelayAsync(context, winner, tap, _options.StreamStallTimeout, logger);
-                var streamed = Price(run, attempts, (winner, tap), end == RelayEnd.ClientAborted);
+                var streamed = Price(run, attempts, winner, (winner, tap), end == RelayEnd.ClientAborted);
                 return Record(run, attribution, winner, end == RelayEnd.ClientAborted ? "client_aborted" : outcome, streamed, fallback, started);
             }
 
             if (context.RequestAborted.IsCancellationRequested)
             {
                 metrics.Request(target.CategoryName, null, "client_aborted", run.Attempts > 1);
-                return Record(run, attribution, null, "client_aborted", Price(run, attempts, null, false), fallback, started);
+                return Record(run, attribution, null, "client_aborted", Price(run, attempts, null, null, false), fallback, started);
             }
 
             context.Response.Headers[RoutingHeaders.Attempts] = run.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             metrics.Request(target.CategoryName, null, run.DeadlineHit ? "deadline_exceeded" : "unavailable", run.Attempts > 1);
-            var failed = Price(run, attempts, null, false);
+            var failed = Price(run, attempts, null, null, false);
             context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(failed.Sum(a => a.CostUsd));
             await WriteExhaustedAsync(context, run);
             return Record(run, attribution, null, "failed", failed, fallback, started);
@@ -103,14 +103,14 @@ public sealed partial class ChatExecutor(
         }
     }
 
-    private List<AttemptCost> Price(RequestRun run, List<UpstreamAttempt> attempts, (UpstreamAttempt Attempt, SseUsageTap Tap)? relayed, bool clientAborted)
+    private List<AttemptCost> Price(RequestRun run, List<UpstreamAttempt> attempts, UpstreamAttempt? winner, (UpstreamAttempt Attempt, SseUsageTap Tap)? relayed, bool clientAborted)
     {
         int? promptTokens = null;
         var priced = new List<AttemptCost>(attempts.Count);
         foreach (var attempt in attempts)
         {
             var tap = relayed is { } r && r.Attempt == attempt ? r.Tap : null;
-            priced.Add(accountant.Price(attempt, run.Request, tap, clientAborted && tap is not null, ref promptTokens));
+            priced.Add(accountant.Price(attempt, run.Request, tap, clientAborted && tap is not null, ref promptTokens, superseded: attempt != winner && attempt.Outcome == AttemptOutcome.Success));
         }
 
         return priced;

@@ -112,7 +112,7 @@ public sealed partial class CostEmitterService(
 
             database = _connection.GetDatabase();
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             MarkDown(ex.GetType().Name);
             return [.. batch];
@@ -126,9 +126,10 @@ public sealed partial class CostEmitterService(
         {
             await Task.WhenAll(sends).WaitAsync(_options.RedisTimeout);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception)
         {
-            // Some XADDs may have landed: spool only the rest. One that times out here and lands later is a
+            // Whatever went wrong (Redis, a timeout, a connection disposed mid-way), the per-send status below says
+            // what to spool; the emitter itself must never stop. Some XADDs may have landed: spool only the rest. One that times out here and lands later is a
             // duplicate the ledger ignores by request id.
         }
 

@@ -136,6 +136,18 @@ public sealed partial class BudgetGuard(
         }
     }
 
+    /// <summary>
+    /// Connects to Redis before the gateway takes traffic when any budget is configured: resolving the connection
+    /// blocks (up to its connect timeout), which must not happen on the request path under concurrent load.
+    /// </summary>
+    internal void WarmUp()
+    {
+        if (options.CurrentValue.Teams.Count > 0)
+        {
+            connect();
+        }
+    }
+
     private IDatabase Database()
     {
         var connection = connect();

@@ -172,8 +172,10 @@ public sealed partial class CostEmitterService(
                 var failed = await SendAsync([.. chunk]);
                 if (failed.Count > 0)
                 {
-                    metrics.Events("replayed", replayed);
-                    return; // the file stays; the next replay resends it from its start
+                    // Keep only what has not reached Redis, so the next replay does not resend the rest.
+                    spool.Rewrite(file, [.. failed, .. events.Skip(replayed + chunk.Length)]);
+                    metrics.Events("replayed", replayed + chunk.Length - failed.Count);
+                    return;
                 }
 
                 replayed += chunk.Length;

@@ -7,8 +7,9 @@ namespace AspireRouter.Gateway.Costs;
 /// <summary>
 /// The local durable spool: events that could not reach Redis, appended as JSON lines to <c>spool.jsonl</c> and
 /// fsync'd once per batch. Replay renames the file to <c>replay-*.jsonl</c> first, so new failures go to a fresh file
-/// while the old one drains; a replay file is deleted only once every event in it is in Redis. A replay cut short
-/// resends that file from its start: the ledger ignores the duplicates by request id.
+/// while the old one drains; a replay file is deleted once every event in it is in Redis, and a replay cut short
+/// rewrites it with only the events still missing. A crash between an XADD and that rewrite can still resend an
+/// event: the ledger ignores duplicates by request id.
 /// </summary>
 public sealed partial class CostSpool(string directory, CostMetrics metrics, ILogger<CostSpool> logger)
 {
@@ -123,6 +124,24 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, ILo
     }
 
     public static void Delete(string file) => File.Delete(file);
+
+    /// <summary>Replaces a replay file's content with <paramref name="remaining"/> (written aside, fsync'd, then moved over it).</summary>
+    public void Rewrite(string file, IReadOnlyCollection<RequestCostRecorded> remaining)
+    {
+        var temporary = file + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            foreach (var e in remaining)
+            {
+                JsonSerializer.Serialize(stream, e, CostJsonContext.Default.RequestCostRecorded);
+                stream.WriteByte((byte)'\n');
+            }
+
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, file, overwrite: true);
+    }
 
     [LoggerMessage(4102, LogLevel.Critical, "Cost events could not be written to the spool under {Directory} ({Reason}); lost request ids: {RequestIds}.")]
     private static partial void LogSpoolFailed(ILogger logger, string directory, string reason, string requestIds);

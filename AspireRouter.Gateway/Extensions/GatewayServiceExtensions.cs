@@ -121,6 +121,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BudgetGuard>(
             sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
+        builder.Services.AddHostedService<BudgetWarmUpService>();
     }
 
     public static WebApplication MapGatewayApi(this WebApplication app)

@@ -43,3 +43,32 @@ public sealed class CostOptionsTests
         Assert.Contains("[0.5, -1]", result.FailureMessage, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Budgets with Redis unreachable (the factory's default closed port): fail open or closed as configured.</summary>
+public sealed class BudgetOutageTests
+{
+    [Theory]
+    [InlineData(true, System.Net.HttpStatusCode.OK)]
+    [InlineData(false, System.Net.HttpStatusCode.ServiceUnavailable)]
+    public async Task RedisDown_BudgetedTeam_FollowsFailOpen(bool failOpen, System.Net.HttpStatusCode expected)
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string>
+        {
+            ["Budgets:Teams:capped:DailyUsd"] = "1",
+            ["Budgets:FailOpen"] = failOpen ? "true" : "false",
+        });
+        var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"light","messages":[{"role":"user","content":"hello"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Add("X-AspireRouter-Team", "capped");
+
+        var response = await factory.CreateClient().SendAsync(message);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (!failOpen)
+        {
+            Assert.Contains("\"code\":\"budget_unavailable\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+}

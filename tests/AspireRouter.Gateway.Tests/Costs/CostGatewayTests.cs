@@ -15,6 +15,7 @@ public sealed class CostGatewayTests : IDisposable
         ["Registry:Categories:general:Hedging:Enabled"] = "true",
         ["Registry:Categories:general:Hedging:MaxShare"] = "1",
         ["Registry:Categories:general:Hedging:Delay"] = "00:00:00.050",
+        ["Registry:Categories:light:Timeout"] = "00:00:10", // the factory's 1 s is tight on a loaded test machine
     });
 
     private readonly HttpClient _client;

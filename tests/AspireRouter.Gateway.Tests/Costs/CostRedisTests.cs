@@ -16,6 +16,7 @@ public sealed class CostRedisTests(RedisServerFixture redis)
         ["ConnectionStrings:redis"] = connectionString,
         ["Costs:ReplayInterval"] = "00:00:00.100",
         ["Costs:RedisTimeout"] = "00:00:01",
+        ["Registry:Categories:light:Timeout"] = "00:00:10", // breakers wait on a dead Redis up to their timeout per call
     });
 
     private static async Task<string> PostAsync(HttpClient client, bool stream, string team = "search")

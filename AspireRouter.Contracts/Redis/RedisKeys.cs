@@ -33,6 +33,60 @@ public static class RedisKeys
 
     /// <summary>When the probe leader last completed a round of every model in every region: <c>ar:probe:round</c>, Unix milliseconds.</summary>
     public const string ProbeRound = Prefix + "probe:round";
+
+    /// <summary>
+    /// The hash of <paramref name="team"/>'s spend on the UTC day <paramref name="day"/>:
+    /// <c>ar:budget:{team}:day:{yyyyMMdd}</c>. Fields in <see cref="BudgetFields"/>; amounts are integer micro-USD.
+    /// </summary>
+    public static string BudgetDay(string team, DateOnly day) =>
+        $"{Prefix}budget:{team}:day:{day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The hash of <paramref name="team"/>'s spend in a UTC month: <c>ar:budget:{team}:month:{yyyyMM}</c>.</summary>
+    public static string BudgetMonth(string team, DateOnly day) =>
+        $"{Prefix}budget:{team}:month:{day.ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// Stream of budget alerts, one entry per threshold crossed per team and period. Entry fields are named in
+    /// <see cref="BudgetAlertFields"/>.
+    /// </summary>
+    public const string BudgetAlerts = Prefix + "budget-alerts";
+}
+
+/// <summary>
+/// Fields of a budget hash (<see cref="RedisKeys.BudgetDay"/>, <see cref="RedisKeys.BudgetMonth"/>). Only the
+/// gateway writes them, through its Lua scripts; the ledger and reports may read them. Amounts are micro-USD.
+/// </summary>
+public static class BudgetFields
+{
+    /// <summary>Settled spend of the period (the gateway's real costs, integer micro-USD).</summary>
+    public const string Spent = "spent";
+
+    /// <summary>Prefix of one in-flight reservation, <c>r:{request id}</c>; value <c>{micro-USD}:{lease end, Unix ms}</c>.</summary>
+    public const string ReservationPrefix = "r:";
+
+    /// <summary>Prefix of an alert already raised this period, <c>alert:{threshold}</c>; value the spend when it fired.</summary>
+    public const string AlertPrefix = "alert:";
+}
+
+/// <summary>Fields of a <see cref="RedisKeys.BudgetAlerts"/> entry.</summary>
+public static class BudgetAlertFields
+{
+    public const string Team = "team";
+
+    /// <summary>"day" or "month".</summary>
+    public const string Period = "period";
+
+    /// <summary>Fraction of the limit, invariant culture (e.g. "0.8").</summary>
+    public const string Threshold = "threshold";
+
+    /// <summary>Spend (micro-USD) when the threshold was crossed.</summary>
+    public const string SpentMicroUsd = "spent_micro_usd";
+
+    /// <summary>The period's limit (micro-USD).</summary>
+    public const string LimitMicroUsd = "limit_micro_usd";
+
+    /// <summary>The period key, e.g. <c>20261128</c> or <c>202611</c>.</summary>
+    public const string PeriodKey = "period_key";
 }
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Text.Unicode;
+using AspireRouter.Gateway.Budgets;
 using AspireRouter.Gateway.Classification;
+using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
@@ -25,6 +27,7 @@ public static class ChatCompletionsApi
         RegistryProvider registryProvider,
         CandidatePlanner planner,
         ChatExecutor executor,
+        BudgetGuard budgets,
         IPromptClassifier classifier,
         IOptions<GatewayOptions> options)
     {
@@ -55,6 +58,13 @@ public static class ChatCompletionsApi
             return;
         }
 
+        var attribution = CostAttribution.From(context.Request.Headers, request, out var attributionError);
+        if (attribution is null)
+        {
+            await OpenAiErrors.WriteAsync(context, attributionError!);
+            return;
+        }
+
         var registry = registryProvider.Current;
         var target = CategoryResolver.Resolve(registry, classifier, request, context.Request.Headers[CategoryResolver.CategoryHeader], out var resolveError);
         if (target is null)
@@ -70,6 +80,22 @@ public static class ChatCompletionsApi
         }
 
         var candidates = planner.Plan(target, request);
-        await executor.ExecuteAsync(context, request, target, candidates, requestId, ChatExecutor.TimeoutFor(target, requested));
+        var budget = await budgets.ReserveAsync(attribution.Team, requestId, request, candidates);
+        if (budget.Error is not null)
+        {
+            if (budget.RetryAfter is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await OpenAiErrors.WriteAsync(context, budget.Error);
+            return;
+        }
+
+        var cost = await executor.ExecuteAsync(context, request, target, candidates, requestId, ChatExecutor.TimeoutFor(target, requested), attribution);
+        if (budget.Reservation is { } reservation)
+        {
+            await budgets.SettleAsync(reservation, cost.CostUsd);
+        }
     }
 }

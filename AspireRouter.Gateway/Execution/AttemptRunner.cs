@@ -45,7 +45,7 @@ public sealed class AttemptRunner(
         var attempt = await UpstreamAttempt.RunAsync(
             httpClientFactory.CreateClient(ProviderClientName),
             candidate,
-            request.WithModel(candidate.Model.ProviderModelId),
+            request.ForUpstream(candidate.Model.ProviderModelId),
             request.Stream,
             requestId,
             time,

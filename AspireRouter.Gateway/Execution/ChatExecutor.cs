@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using AspireRouter.Contracts.Costs;
 using AspireRouter.Gateway.Breakers;
+using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
@@ -18,6 +21,8 @@ public sealed partial class ChatExecutor(
     ICircuitBreakers breakers,
     ILatencyView latency,
     HedgeBudget hedgeBudget,
+    CostAccountant accountant,
+    CostEmitter costs,
     TimeProvider time,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
@@ -35,8 +40,14 @@ public sealed partial class ChatExecutor(
     public static TimeSpan TimeoutFor(RouteTarget target, TimeSpan? requested) =>
         requested ?? target.Category?.Timeout ?? DirectModelTimeout;
 
-    public async Task ExecuteAsync(HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId, TimeSpan timeout)
+    /// <summary>
+    /// Runs the request and writes its answer; returns what it cost (also emitted as a <see cref="RequestCostRecorded"/>
+    /// when it succeeded or some attempt was billed).
+    /// </summary>
+    public async Task<RequestCostRecorded> ExecuteAsync(
+        HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId, TimeSpan timeout, CostAttribution attribution)
     {
+        var started = Stopwatch.GetTimestamp();
         var run = new RequestRun(context, request, target, list, requestId, timeout, time.GetUtcNow() + timeout,
             1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries));
         context.Response.Headers[RoutingHeaders.Category] = target.CategoryName;
@@ -50,23 +61,38 @@ public sealed partial class ChatExecutor(
         try
         {
             var winner = await RunPassesAsync(run, attempts);
+            var fallback = run.Failures.Count > 0 || run.Skipped.Count > 0;
             if (winner is not null)
             {
-                WriteRoutingHeaders(context.Response, winner.Candidate, run.Attempts, run.Failures.Count > 0 || run.Skipped.Count > 0);
-                metrics.Request(target.CategoryName, winner.Candidate, winner.Outcome == AttemptOutcome.Success ? "success" : "client_error", run.Failures.Count > 0 || run.Skipped.Count > 0);
-                await ResponseRelay.RelayAsync(context, winner, _options.StreamStallTimeout, logger);
-                return;
+                WriteRoutingHeaders(context.Response, winner.Candidate, run.Attempts, fallback);
+                var outcome = winner.Outcome == AttemptOutcome.Success ? "success" : "client_error";
+                metrics.Request(target.CategoryName, winner.Candidate, outcome, fallback);
+                if (winner.OpenStream is null)
+                {
+                    var priced = Price(run, attempts, winner, null, false);
+                    context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(priced.Sum(a => a.CostUsd));
+                    var relayed = await ResponseRelay.RelayAsync(context, winner, null, _options.StreamStallTimeout, logger);
+                    return Record(run, attribution, winner, relayed == RelayEnd.ClientAborted ? "client_aborted" : outcome, priced, fallback, started);
+                }
+
+                var tap = new SseUsageTap(stripUsageChunk: !request.IncludeUsage);
+                var end = await ResponseRelay.RelayAsync(context, winner, tap, _options.StreamStallTimeout, logger);
+                var streamed = Price(run, attempts, winner, (winner, tap), end == RelayEnd.ClientAborted);
+                return Record(run, attribution, winner, end == RelayEnd.ClientAborted ? "client_aborted" : outcome, streamed, fallback, started);
             }
 
             if (context.RequestAborted.IsCancellationRequested)
             {
                 metrics.Request(target.CategoryName, null, "client_aborted", run.Attempts > 1);
-                return;
+                return Record(run, attribution, null, "client_aborted", Price(run, attempts, null, null, false), fallback, started);
             }
 
             context.Response.Headers[RoutingHeaders.Attempts] = run.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
             metrics.Request(target.CategoryName, null, run.DeadlineHit ? "deadline_exceeded" : "unavailable", run.Attempts > 1);
+            var failed = Price(run, attempts, null, null, false);
+            context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(failed.Sum(a => a.CostUsd));
             await WriteExhaustedAsync(context, run);
+            return Record(run, attribution, null, "failed", failed, fallback, started);
         }
         finally
         {
@@ -211,6 +237,7 @@ public sealed partial class ChatExecutor(
             return [await firstTask];
         }
 
+        run.Hedged = true;
         using var cancelSecond = new CancellationTokenSource();
         var secondTask = RunOneAsync(run, second, secondAdmission, cancelSecond.Token);
         var done = await Task.WhenAny(firstTask, secondTask);
@@ -268,6 +295,7 @@ public sealed partial class ChatExecutor(
     {
         public int Attempts { get; set; }
         public bool DeadlineHit { get; set; }
+        public bool Hedged { get; set; }
         public List<string> Failures { get; } = [];
         public Dictionary<Candidate, string> Skipped { get; } = [];
         public Dictionary<Candidate, TimeSpan?> RetryAfter { get; } = [];

@@ -1,18 +1,22 @@
+using System.Buffers;
 using System.Text;
+using AspireRouter.Gateway.Costs;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace AspireRouter.Gateway.Execution;
 
 /// <summary>
 /// Writes an attempt's answer to the client: a buffered body as it came, or a stream copied chunk by chunk. Once
-/// the first byte of a stream is out, an upstream failure ends the stream with an SSE error event.
+/// the first byte of a stream is out, an upstream failure ends the stream with an SSE error event. A stream passes
+/// through an <see cref="SseUsageTap"/>, which reads the provider's usage and drops the usage chunk the client did not ask for.
 /// </summary>
 public static partial class ResponseRelay
 {
     private static readonly byte[] StreamFailedEvent = Encoding.UTF8.GetBytes(
         "data: {\"error\":{\"message\":\"The provider's stream failed after it had started.\",\"type\":\"api_error\",\"param\":null,\"code\":\"upstream_stream_failed\"}}\n\n");
 
-    public static async Task RelayAsync(HttpContext context, UpstreamAttempt attempt, TimeSpan stallTimeout, ILogger logger)
+    /// <summary>Writes the answer; returns how a stream ended (a buffered body always <see cref="RelayEnd.Completed"/>).</summary>
+    public static async Task<RelayEnd> RelayAsync(HttpContext context, UpstreamAttempt attempt, SseUsageTap? tap, TimeSpan stallTimeout, ILogger logger)
     {
         var response = context.Response;
         response.StatusCode = (int)attempt.Status!.Value;
@@ -22,21 +26,30 @@ public static partial class ResponseRelay
         {
             var body = attempt.Body ?? [];
             response.ContentLength = body.Length;
-            await response.Body.WriteAsync(body, context.RequestAborted);
-            return;
+            try
+            {
+                await response.Body.WriteAsync(body, context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                return RelayEnd.ClientAborted;
+            }
+
+            return RelayEnd.Completed;
         }
 
         response.Headers.CacheControl = "no-cache";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var aborted = context.RequestAborted;
+        var forward = new ArrayBufferWriter<byte>(16 * 1024);
         try
         {
-            await response.Body.WriteAsync(attempt.FirstChunk, aborted);
+            await response.Body.WriteAsync(Pass(tap, attempt.FirstChunk.Span, forward), aborted);
             await response.Body.FlushAsync(aborted);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
-            return;
+            return RelayEnd.ClientAborted;
         }
 
         var buffer = new byte[16 * 1024];
@@ -52,28 +65,58 @@ public static partial class ResponseRelay
             catch (Exception ex) when (!aborted.IsCancellationRequested && ex is OperationCanceledException or IOException or HttpRequestException)
             {
                 LogStreamFailed(logger, attempt.Candidate.Model.Id, ex is OperationCanceledException ? "stalled" : "broken");
+                await TryWriteAsync(response, Flush(tap, forward), aborted);
                 await TryWriteAsync(response, StreamFailedEvent, aborted);
-                return;
+                return RelayEnd.UpstreamFailed;
             }
             catch (OperationCanceledException)
             {
-                return;
+                return RelayEnd.ClientAborted;
             }
 
             if (read == 0)
             {
-                return;
+                return await TryWriteAsync(response, Flush(tap, forward), aborted) ? RelayEnd.Completed : RelayEnd.ClientAborted;
             }
 
-            if (!await TryWriteAsync(response, buffer.AsMemory(0, read), aborted))
+            var data = Pass(tap, buffer.AsSpan(0, read), forward);
+            if (!data.IsEmpty && !await TryWriteAsync(response, data, aborted))
             {
-                return;
+                return RelayEnd.ClientAborted;
             }
         }
     }
 
+    /// <summary>The bytes to send for <paramref name="chunk"/>: as read, or the whole events the tap lets through.</summary>
+    private static ReadOnlyMemory<byte> Pass(SseUsageTap? tap, ReadOnlySpan<byte> chunk, ArrayBufferWriter<byte> forward)
+    {
+        forward.ResetWrittenCount();
+        if (tap is null)
+        {
+            forward.Write(chunk);
+        }
+        else
+        {
+            tap.Process(chunk, forward);
+        }
+
+        return forward.WrittenMemory;
+    }
+
+    private static ReadOnlyMemory<byte> Flush(SseUsageTap? tap, ArrayBufferWriter<byte> forward)
+    {
+        forward.ResetWrittenCount();
+        tap?.Flush(forward);
+        return forward.WrittenMemory;
+    }
+
     private static async Task<bool> TryWriteAsync(HttpResponse response, ReadOnlyMemory<byte> data, CancellationToken aborted)
     {
+        if (data.IsEmpty)
+        {
+            return true;
+        }
+
         try
         {
             await response.Body.WriteAsync(data, aborted);
@@ -88,4 +131,12 @@ public static partial class ResponseRelay
 
     [LoggerMessage(2101, LogLevel.Warning, "Stream from {Model} {Failure} after its first byte; ended the client's stream with an error event.")]
     private static partial void LogStreamFailed(ILogger logger, string model, string failure);
+}
+
+/// <summary>How a relayed answer ended.</summary>
+public enum RelayEnd
+{
+    Completed,
+    UpstreamFailed,
+    ClientAborted,
 }

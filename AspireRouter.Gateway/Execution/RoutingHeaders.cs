@@ -10,4 +10,7 @@ public static class RoutingHeaders
     public const string Attempts = "X-AspireRouter-Attempts";
     public const string Fallback = "X-AspireRouter-Fallback";
     public const string Reason = "X-AspireRouter-Route-Reason";
+
+    /// <summary>USD over every billed attempt; non-streaming answers only (a stream's headers leave before its usage).</summary>
+    public const string CostUsd = "X-AspireRouter-Cost-Usd";
 }

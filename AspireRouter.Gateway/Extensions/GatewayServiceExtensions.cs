@@ -3,7 +3,9 @@ using AspireRouter.Contracts.Latency;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
 using AspireRouter.Gateway.Breakers;
+using AspireRouter.Gateway.Budgets;
 using AspireRouter.Gateway.Classification;
+using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Routing;
@@ -60,6 +62,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<HedgeBudget>();
         builder.Services.AddSingleton<ChatExecutor>();
         builder.AddCircuitBreakers();
+        builder.AddCosts();
 
         builder.Services.AddHttpClient(AttemptRunner.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -114,6 +117,33 @@ public static class GatewayServiceExtensions
             sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
         builder.Services.AddSingleton<ICircuitBreakers>(sp => sp.GetRequiredService<CircuitBreakers>());
         builder.Services.AddHostedService<BreakerSyncService>();
+    }
+
+    /// <summary>Cost accounting, cost events (queue, Redis stream emitter, local spool) and team budgets.</summary>
+    private static void AddCosts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<CostOptions>()
+            .BindConfiguration(CostOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<CostOptions>, CostOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<CostOptions>, CostOptionsRulesValidator>();
+        builder.Services.AddSingleton<CostMetrics>();
+        builder.Services.AddSingleton<CostAccountant>();
+        builder.Services.AddSingleton(sp => new CostSpool(
+            Path.Combine(
+                Path.GetFullPath(sp.GetRequiredService<IOptions<CostOptions>>().Value.SpoolDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+                sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Region),
+            sp.GetRequiredService<CostMetrics>(),
+            sp.GetRequiredService<ILogger<CostSpool>>()));
+        builder.Services.AddSingleton<CostEmitter>();
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<CostEmitterService>(
+            sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
+
+        builder.Services.AddOptionsWithValidateOnStart<BudgetOptions>()
+            .BindConfiguration(BudgetOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BudgetGuard>(
+            sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
+        builder.Services.AddHostedService<BudgetWarmUpService>();
     }
 
     public static WebApplication MapGatewayApi(this WebApplication app)

@@ -15,6 +15,12 @@ public sealed class ChatRequest
     /// <summary>Byte offset and length of the <c>model</c> value token (quotes included) inside <see cref="Body"/>.</summary>
     public required Range ModelValueRange { get; init; }
 
+    /// <summary>Byte offset of the body's opening brace.</summary>
+    public int RootStart { get; init; }
+
+    /// <summary>Byte range of the <c>stream_options</c> value inside <see cref="Body"/>, when present.</summary>
+    public Range? StreamOptionsRange { get; init; }
+
     public bool Stream { get; init; }
 
     /// <summary>The client asked for a final usage chunk (<c>stream_options.include_usage</c>).</summary>
@@ -54,4 +60,46 @@ public sealed class ChatRequest
         Body.Span[(start + length)..].CopyTo(span[(start + encoded.Length + 2)..]);
         return result;
     }
+
+    /// <summary>
+    /// The body for an upstream attempt: <c>model</c> replaced and, for a stream whose client did not ask for usage,
+    /// <c>stream_options</c> set to <c>{"include_usage":true}</c> so the provider reports what it bills (the gateway
+    /// strips that chunk again). Every other byte is kept; other <c>stream_options</c> keys, if any, are dropped.
+    /// </summary>
+    public byte[] ForUpstream(string model)
+    {
+        if (!Stream || IncludeUsage)
+        {
+            return WithModel(model);
+        }
+
+        var edits = new List<(int Start, int Length, byte[] Bytes)>(2);
+        var (modelStart, modelLength) = ModelValueRange.GetOffsetAndLength(Body.Length);
+        edits.Add((modelStart, modelLength, System.Text.Encoding.UTF8.GetBytes("\"" + System.Text.Json.JsonEncodedText.Encode(model).ToString() + "\"")));
+        if (StreamOptionsRange is { } options)
+        {
+            var (start, length) = options.GetOffsetAndLength(Body.Length);
+            edits.Add((start, length, IncludeUsageObject));
+        }
+        else
+        {
+            edits.Add((RootStart + 1, 0, IncludeUsageProperty));
+        }
+
+        edits.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var result = new List<byte>(Body.Length + 48);
+        var position = 0;
+        foreach (var (start, length, bytes) in edits)
+        {
+            result.AddRange(Body.Span[position..start]);
+            result.AddRange(bytes);
+            position = start + length;
+        }
+
+        result.AddRange(Body.Span[position..]);
+        return [.. result];
+    }
+
+    private static readonly byte[] IncludeUsageObject = "{\"include_usage\":true}"u8.ToArray();
+    private static readonly byte[] IncludeUsageProperty = "\"stream_options\":{\"include_usage\":true},"u8.ToArray();
 }

@@ -42,6 +42,8 @@ public static class ChatRequestParser
 
         string? model = null;
         Range modelRange = default;
+        Range? streamOptionsRange = null;
+        var rootStart = (int)reader.TokenStartIndex;
         bool stream = false, includeUsage = false, hasTools = false, jsonMode = false, sawMessages = false;
         int? maxTokens = null, maxCompletionTokens = null;
         string? user = null;
@@ -88,7 +90,9 @@ public static class ChatRequestParser
             }
             else if (name.SequenceEqual("stream_options"u8))
             {
+                var optionsStart = (int)reader.TokenStartIndex;
                 includeUsage = ReadIncludeUsage(ref reader);
+                streamOptionsRange = new Range(optionsStart, (int)reader.BytesConsumed);
             }
             else if (name.SequenceEqual("max_tokens"u8))
             {
@@ -146,6 +150,8 @@ public static class ChatRequestParser
             Body = body,
             Model = model,
             ModelValueRange = modelRange,
+            RootStart = rootStart,
+            StreamOptionsRange = streamOptionsRange,
             Stream = stream,
             IncludeUsage = stream && includeUsage,
             MaxTokens = maxCompletionTokens ?? maxTokens,

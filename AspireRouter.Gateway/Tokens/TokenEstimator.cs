@@ -42,6 +42,9 @@ public sealed class TokenEstimator(IOptions<TokenEstimationOptions> options)
         return tokens;
     }
 
+    /// <summary>o200k tokens of <paramref name="text"/>: completion estimates when a provider reports no usage.</summary>
+    internal static int CountText(string text) => text.Length == 0 ? 0 : O200k.Value.CountTokens(text);
+
     /// <summary>Every text value of <c>messages[].content</c> (strings and text parts).</summary>
     private static List<string> TextContent(ReadOnlyMemory<byte> body)
     {

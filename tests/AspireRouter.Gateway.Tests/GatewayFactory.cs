@@ -14,10 +14,14 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string>? settings
 {
     public StubProvider Stub { get; } = new();
 
+    /// <summary>A cost spool of this factory's own, so tests never replay each other's events.</summary>
+    public string SpoolDirectory { get; } = Path.Combine(Path.GetTempPath(), "aspirerouter-spool-" + Guid.NewGuid().ToString("N"));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false,connectTimeout=100");
         builder.UseSetting("Gateway:Region", "global");
+        builder.UseSetting("Costs:SpoolDirectory", SpoolDirectory);
         builder.UseSetting("Gateway:RetryBaseDelay", "00:00:00.010");
         builder.UseSetting("Gateway:RetryMaxDelay", "00:00:00.050");
         builder.UseSetting("Gateway:StreamStallTimeout", "00:00:01");

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace AspireRouter.Gateway.Costs;
+
+/// <summary>How cost events leave the gateway (section <c>Costs</c>).</summary>
+public sealed class CostOptions
+{
+    public const string SectionName = "Costs";
+
+    /// <summary>
+    /// Directory of the local durable spool that holds events while Redis is unreachable. Relative paths are under the
+    /// content root; the gateway's region is appended (<c>.data/cost-spool/global</c>), so the two regional gateways of
+    /// one machine never share a spool. Default: <c>.data/cost-spool</c>. Give each further replica its own directory.
+    /// </summary>
+    [Required]
+    public string SpoolDirectory { get; set; } = Path.Combine(".data", "cost-spool");
+
+    /// <summary>Events waiting in memory for the emitter; past this a request spools its event itself. Default 10 000.</summary>
+    [Range(16, 1_000_000)]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Events sent to Redis in one pipelined batch. Default 100.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Longest wait for one batch's XADDs before it is spooled instead. Default 2 s.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the spool is checked and replayed to Redis. Default 5 s.</summary>
+    public TimeSpan ReplayInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+[OptionsValidator]
+public sealed partial class CostOptionsValidator : IValidateOptions<CostOptions>;
+
+/// <summary>Rules DataAnnotations cannot say.</summary>
+public sealed class CostOptionsRulesValidator : IValidateOptions<CostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CostOptions options)
+    {
+        var errors = new List<string>();
+        if (options.RedisTimeout <= TimeSpan.Zero || options.RedisTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"Costs:RedisTimeout must be between 0 and 1 minute; got {options.RedisTimeout}.");
+        }
+
+        if (options.ReplayInterval < TimeSpan.FromMilliseconds(10) || options.ReplayInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Costs:ReplayInterval must be between 10 ms and 1 hour; got {options.ReplayInterval}.");
+        }
+
+        if (options.SpoolDirectory.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            errors.Add($"Costs:SpoolDirectory '{options.SpoolDirectory}' is not a valid path.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -153,6 +153,9 @@ public static class GatewayServiceExtensions
         app.MapChatCompletionsApi();
         app.MapModelsApi();
         app.MapRouterStatusApi();
+
+        // The gauges observe the latency snapshot; nothing else depends on them, so create them here.
+        app.Services.GetRequiredService<LatencyGauges>();
         return app;
     }
 }

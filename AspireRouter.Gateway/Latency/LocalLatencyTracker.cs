@@ -13,6 +13,7 @@ public sealed class LocalLatencyTracker(IOptions<LatencyOptions> options, TimePr
 {
     private readonly LatencyOptions _options = options.Value;
     private readonly ConcurrentDictionary<(string Model, string Region), SlicedWindow> _windows = new();
+    private readonly Lock _refreshGate = new();
     private volatile FrozenDictionary<(string Model, string Region), LatencyStats> _snapshot =
         FrozenDictionary<(string Model, string Region), LatencyStats>.Empty;
 
@@ -26,8 +27,19 @@ public sealed class LocalLatencyTracker(IOptions<LatencyOptions> options, TimePr
         window.Record(SliceOf(time.GetUtcNow()), latency, success);
     }
 
-    /// <summary>Rebuilds the snapshot from the slices still inside the window.</summary>
+    /// <summary>
+    /// Rebuilds the snapshot from the slices still inside the window. Serialised: two concurrent refreshes (the
+    /// background tick and a caller) must not let the one that read first publish last.
+    /// </summary>
     public void Refresh()
+    {
+        lock (_refreshGate)
+        {
+            RefreshLocked();
+        }
+    }
+
+    private void RefreshLocked()
     {
         var current = SliceOf(time.GetUtcNow());
         var oldest = current - _options.Slices + 1;
@@ -94,19 +106,6 @@ public sealed class LocalLatencyTracker(IOptions<LatencyOptions> options, TimePr
             }
 
             return (merged, errors);
-        }
-    }
-}
-
-/// <summary>Refreshes the latency snapshot on a fixed period.</summary>
-public sealed class LatencyRefreshService(LocalLatencyTracker tracker, IOptions<LatencyOptions> options, TimeProvider time) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RefreshInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            tracker.Refresh();
         }
     }
 }

@@ -36,6 +36,12 @@ public static class HealthProbeServiceExtensions
         var window = new LatencyWindow(
             builder.Configuration.GetValue("Latency:Window", LatencyWindow.Default.Window),
             builder.Configuration.GetValue("Latency:Slices", LatencyWindow.Default.Slices));
+        if (window.Window < TimeSpan.FromSeconds(10) || window.Window > TimeSpan.FromHours(1) || window.Slices is < 2 or > 120)
+        {
+            throw new InvalidOperationException(
+                $"Latency:Window must be between 10 s and 1 h and Latency:Slices between 2 and 120 (got {window.Window} and {window.Slices}).");
+        }
+
         builder.Services.AddSingleton(window);
 
         // The connection is resolved lazily, by the worker, off start-up: connecting can block for its timeout.

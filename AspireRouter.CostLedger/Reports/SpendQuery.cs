@@ -22,7 +22,7 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
         if (groupBy == "day")
         {
             var days = await rows.GroupBy(e => e.Day)
-                .Select(g => new { g.Key, Requests = (long)g.Count(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
+                .Select(g => new { g.Key, Requests = g.LongCount(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
                     Output = g.Sum(e => e.OutputTokens), Reasoning = g.Sum(e => e.ReasoningTokens), Cost = g.Sum(e => e.CostUsd) })
                 .ToListAsync(ct);
             return [.. days.OrderBy(d => d.Key).Select(d => new SpendRow(d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -40,7 +40,7 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "Unknown grouping."),
         };
         var result = await grouped
-            .Select(g => new { g.Key, Requests = (long)g.Count(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
+            .Select(g => new { g.Key, Requests = g.LongCount(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
                 Output = g.Sum(e => e.OutputTokens), Reasoning = g.Sum(e => e.ReasoningTokens), Cost = g.Sum(e => e.CostUsd) })
             .ToListAsync(ct);
         return [.. result.OrderByDescending(r => r.Cost).ThenBy(r => r.Key, StringComparer.Ordinal)
@@ -51,7 +51,7 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
     {
         var categories = await db.CostEntries.AsNoTracking().Where(e => e.OccurredAt >= from && e.OccurredAt < to)
             .GroupBy(e => e.Category)
-            .Select(g => new { Category = g.Key, Requests = (long)g.Count(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
+            .Select(g => new { Category = g.Key, Requests = g.LongCount(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
                 Output = g.Sum(e => e.OutputTokens), Cost = g.Sum(e => e.CostUsd), Baseline = g.Sum(e => e.BaselineCostUsd) })
             .ToListAsync(ct);
         return [.. categories.OrderBy(c => c.Category, StringComparer.Ordinal).Select(c => new CategorySaving(

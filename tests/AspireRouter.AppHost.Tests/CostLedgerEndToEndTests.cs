@@ -2,13 +2,87 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AspireRouter.Contracts.Costs;
+using Npgsql;
 using StackExchange.Redis;
+using Xunit.Abstractions;
 
 namespace AspireRouter.AppHost.Tests;
 
 [Collection(AppCollection.Name)]
-public sealed class CostLedgerEndToEndTests(AspireRouterAppFixture fixture)
+public sealed class CostLedgerEndToEndTests(AspireRouterAppFixture fixture, ITestOutputHelper output)
 {
+    [Fact]
+    public async Task CostLedger_EventsWithReplays_HoldsExactlyOneRowPerEvent()
+    {
+        const int Count = 300;
+        var team = $"restart-{Guid.NewGuid():N}";
+        var costs = Enumerable.Range(0, Count).Select(i => Event(team, $"{team}-{i}", 0.0001m * (i % 17 + 1))).ToList();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.GetConnectionStringAsync("redis"))!);
+        var db = redis.GetDatabase();
+
+        // 300 events over ~3 s, every third sent twice (a gateway replay). Restarts of the ledger, Redis and PostgreSQL are
+        // covered in-process by tests/AspireRouter.CostLedger.Tests: DCP's stop of a project times out here (see the notes).
+        var publishing = Task.Run(async () =>
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                var json = JsonSerializer.Serialize(costs[i], CostJsonContext.Default.RequestCostRecorded);
+                await db.StreamAddAsync(CostStream.Name, CostStream.EventField, json);
+                if (i % 3 == 0)
+                {
+                    await db.StreamAddAsync(CostStream.Name, CostStream.EventField, json);
+                }
+
+                await Task.Delay(10);
+            }
+        });
+        await publishing;
+
+        await using var ledger = new NpgsqlConnection(await fixture.GetConnectionStringAsync("ledgerdb"));
+        await ledger.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        long rows;
+        decimal sum;
+        while (true)
+        {
+            await using var query = new NpgsqlCommand("SELECT count(*), coalesce(sum(cost_usd), 0) FROM cost_entries WHERE team = @team", ledger);
+            query.Parameters.AddWithValue("team", team);
+            await using (var reader = await query.ExecuteReaderAsync())
+            {
+                await reader.ReadAsync();
+                (rows, sum) = (reader.GetInt64(0), reader.GetDecimal(1));
+            }
+
+            if (rows == Count || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        output.WriteLine($"{rows} rows for {Count} events ({Count + Count / 3} stream entries) with replays.");
+        Assert.Equal(Count, rows);
+        Assert.Equal(costs.Sum(c => c.CostUsd), sum);
+    }
+
+    private static RequestCostRecorded Event(string team, string requestId, decimal cost) => new()
+    {
+        RequestId = requestId,
+        OccurredAt = DateTimeOffset.UtcNow,
+        Team = team,
+        Category = "general",
+        RequestedModel = "general",
+        Model = "deepseek-v4-flash",
+        Region = "global",
+        GatewayRegion = "global",
+        Outcome = "success",
+        Attempts = 1,
+        InputTokens = 500,
+        OutputTokens = 100,
+        CostUsd = cost,
+    };
+
     [Fact]
     public async Task CostLedger_EventOnTheAppsStream_ArrivesInTheSpendReport()
     {

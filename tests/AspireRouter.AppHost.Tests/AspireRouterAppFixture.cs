@@ -146,3 +146,13 @@ public sealed class AppCollection : ICollectionFixture<AspireRouterAppFixture>
 {
     public const string Name = "app";
 }
+
+/// <summary>
+/// A second application for tests that disturb it for everyone else (killing the probe leader's process, slowing a
+/// primary model until the latency window forgets it). Collections run one after the other in this assembly.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DisruptiveAppCollection : ICollectionFixture<AspireRouterAppFixture>
+{
+    public const string Name = "disruptive-app";
+}

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace AspireRouter.AppHost.Tests;
 
 /// <summary>The health probe, the shared latency window and routing together, in the running application.</summary>
-[Collection(AppCollection.Name)]
+[Collection(DisruptiveAppCollection.Name)]
 public sealed class HealthProbeEndToEndTests(AspireRouterAppFixture fixture, ITestOutputHelper output)
 {
     private const string Slowed = "qwen-3-8b";

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using StackExchange.Redis;
 
-namespace AspireRouter.Gateway.Tests.Breakers;
+namespace AspireRouter.Testing;
 
 /// <summary>
 /// A private <c>redis-server</c> on a free loopback port, without persistence, in a temporary directory. Tests get a
@@ -30,7 +30,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException(
             "redis-server was not found (looked at $REDIS_SERVER, /usr/bin, /usr/local/bin and PATH). Install it "
-            + "(e.g. `apt-get install redis-server`) to run the Redis-backed breaker tests.");
+            + "(e.g. `apt-get install redis-server`) to run the Redis-backed tests.");
         var server = new RedisServer(executable, FreePort());
         await server.RestartAsync();
         return server;
@@ -143,26 +143,4 @@ public sealed class RedisServer : IAsyncDisposable
             .Select(dir => Path.Combine(dir, OperatingSystem.IsWindows() ? "redis-server.exe" : "redis-server")));
         return candidates.FirstOrDefault(File.Exists);
     }
-}
-
-/// <summary>One redis-server for every test of the <c>redis</c> collection; killed when the collection ends.</summary>
-public sealed class RedisServerFixture : IAsyncLifetime
-{
-    public RedisServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisServerFixture>
-{
-    public const string Name = "redis";
 }

@@ -78,6 +78,11 @@ public sealed partial class ChatExecutor(
                 var tap = new SseUsageTap(stripUsageChunk: !request.IncludeUsage);
                 var end = await ResponseRelay.RelayAsync(context, winner, tap, _options.StreamStallTimeout, logger);
                 var streamed = Price(run, attempts, winner, (winner, tap), end == RelayEnd.ClientAborted);
+                if (end != RelayEnd.ClientAborted)
+                {
+                    await ResponseRelay.WriteCostCommentAsync(context, streamed.Sum(a => a.CostUsd));
+                }
+
                 return Record(run, attribution, winner, end == RelayEnd.ClientAborted ? "client_aborted" : outcome, streamed, fallback, started);
             }
 

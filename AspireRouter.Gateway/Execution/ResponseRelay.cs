@@ -87,6 +87,16 @@ public static partial class ResponseRelay
         }
     }
 
+    /// <summary>
+    /// Ends a stream with its cost as an SSE comment, <c>: aspirerouter-cost-usd=0.0000123</c>: a stream's headers leave
+    /// before its usage exists, and SSE parsers (OpenAI's SDKs among them) skip comment lines.
+    /// </summary>
+    public static async Task WriteCostCommentAsync(HttpContext context, decimal costUsd) =>
+        await TryWriteAsync(context.Response, Encoding.UTF8.GetBytes($"{CostCommentPrefix}{CostAccountant.FormatUsd(costUsd)}\n\n"), context.RequestAborted);
+
+    /// <summary>The start of the comment line that carries a stream's cost.</summary>
+    public const string CostCommentPrefix = ": aspirerouter-cost-usd=";
+
     /// <summary>The bytes to send for <paramref name="chunk"/>: as read, or the whole events the tap lets through.</summary>
     private static ReadOnlyMemory<byte> Pass(SseUsageTap? tap, ReadOnlySpan<byte> chunk, ArrayBufferWriter<byte> forward)
     {

@@ -196,7 +196,7 @@ public sealed class GatewayApiTests : IDisposable
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"content\":\"Hello\"", text);
-        Assert.EndsWith("data: [DONE]\n\n", text);
+        Assert.Matches(@"data: \[DONE\]\n\n: aspirerouter-cost-usd=[0-9.]+\n\n$", text);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AspireRouter.Gateway.Costs;
 
 namespace AspireRouter.Gateway.Tests.Costs;
 
@@ -120,12 +121,13 @@ public sealed class CostGatewayTests : IDisposable
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.DoesNotContain("usage", body, StringComparison.Ordinal);
-        Assert.EndsWith("data: [DONE]\n\n", body, StringComparison.Ordinal);
+        Assert.Contains("data: [DONE]\n\n", body, StringComparison.Ordinal);
         Assert.Contains("\"include_usage\":true", _factory.Stub.Requests.Single().Body, StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("X-AspireRouter-Cost-Usd"));
         var e = Assert.Single(await CostTestKit.SpooledAsync(_factory.SpoolDirectory, 1));
         Assert.Equal((50L, 20L, false, true), (e.InputTokens, e.OutputTokens, e.Estimated, e.Streamed));
         Assert.Equal((50 * 0.005m + 20 * 0.01m) / 1_000_000m, e.CostUsd);
+        Assert.EndsWith($": aspirerouter-cost-usd={CostAccountant.FormatUsd(e.CostUsd)}\n\n", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -99,6 +99,10 @@ internal sealed partial class CostStreamConsumer(
             {
                 _nextClaim = now + _options.ClaimInterval;
                 await ForgetIdleConsumersAsync(db);
+                if (await StreamTrimmer.TrimAsync(db, _options.StreamRetention, now) is > 0 and var trimmed)
+                {
+                    LogTrimmed(logger, trimmed, CostStream.Name);
+                }
             }
 
             if (claimed.DeletedIds is { Length: > 0 } deleted)
@@ -218,6 +222,9 @@ internal sealed partial class CostStreamConsumer(
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Poison cost event {EntryId} moved to the dead-letter stream: {Reason}")]
     private static partial void LogPoison(ILogger logger, string entryId, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Trimmed {Count} acknowledged entries from {Stream}.")]
+    private static partial void LogTrimmed(ILogger logger, long count, string stream);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Claimed {Count} entries left pending by another consumer.")]
     private static partial void LogClaimed(ILogger logger, int count);

@@ -39,6 +39,13 @@ public sealed class IngestionOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan ForgetConsumerAfter { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Acknowledged entries older than this are trimmed from <c>ar:costs</c> (checked every <see cref="ClaimInterval"/>);
+    /// unread and pending entries are always kept. Default 1 h.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan StreamRetention { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How often the stream lag is measured for the gauge. Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan LagRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);

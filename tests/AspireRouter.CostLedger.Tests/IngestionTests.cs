@@ -89,6 +89,44 @@ public sealed class IngestionTests(LedgerInfrastructure infrastructure)
     }
 
     [Fact]
+    public async Task Trim_ZeroRetention_RemovesAcknowledgedEntries_KeepsPendingAndUnread()
+    {
+        await using var harness = await LedgerHarness.CreateAsync(infrastructure, new Dictionary<string, string>
+        {
+            ["Ingestion:StreamRetention"] = "00:00:00",
+            ["Ingestion:ClaimMinIdle"] = "00:10:00",
+        });
+
+        // Five entries a crashed consumer read and never acknowledged, then twenty the ledger writes.
+        await harness.PublishManyAsync(Enumerable.Range(0, 5).Select(_ => CostEvents.Make()));
+        await harness.Redis.StreamCreateConsumerGroupAsync(CostStream.Name, CostStream.ConsumerGroup, StreamPosition.Beginning);
+        var stuck = await harness.Redis.StreamReadGroupAsync(CostStream.Name, CostStream.ConsumerGroup, "crashed-consumer", StreamPosition.NewMessages, 5);
+        Assert.Equal(5, stuck.Length);
+        await harness.PublishManyAsync(Enumerable.Range(0, 20).Select(_ => CostEvents.Make()));
+        harness.StartLedger();
+        await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 20, "20 rows");
+
+        // The oldest pending entry holds the trim point: nothing after it may go, since its row is not written yet.
+        await Task.Delay(1000);
+        Assert.Equal(25, await harness.Redis.StreamLengthAsync(CostStream.Name));
+
+        // Once the stuck entries are acknowledged (their consumer came back and wrote them), everything acknowledged goes.
+        await harness.Redis.StreamAcknowledgeAsync(CostStream.Name, CostStream.ConsumerGroup, [.. stuck.Select(e => e.Id)]);
+        await LedgerHarness.EventuallyAsync(async () => await harness.Redis.StreamLengthAsync(CostStream.Name) <= 1, "acknowledged entries trimmed");
+
+        // New entries are still read after a trim.
+        await harness.PublishAsync(CostEvents.Make());
+        await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 21 && await harness.PendingAsync() == 0, "a new entry written");
+    }
+
+    [Fact]
+    public void TrimmerIds_ParseBothForms()
+    {
+        Assert.Equal((1700000000000UL, 7UL), AspireRouter.CostLedger.Ingestion.StreamTrimmer.ParseId("1700000000000-7"));
+        Assert.Equal((42UL, 0UL), AspireRouter.CostLedger.Ingestion.StreamTrimmer.ParseId("42"));
+    }
+
+    [Fact]
     public async Task Ingest_PoisonEvents_GoToDeadLetterWithReason()
     {
         await using var harness = await LedgerHarness.CreateAsync(infrastructure);

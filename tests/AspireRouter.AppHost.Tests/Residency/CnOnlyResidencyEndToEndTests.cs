@@ -31,7 +31,7 @@ public sealed class CnOnlyResidencyEndToEndTests(CnOnlyAppFixture fixture)
 
                     Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                     Assert.Equal("residency_unavailable", await ErrorCodeAsync(response));
-                    Assert.Equal("cn", Header(response, Header));
+                    Assert.Equal("cn", Header(response, ResidencyHeader));
                 }
             }
         }

@@ -7,7 +7,7 @@ namespace AspireRouter.AppHost.Tests.Residency;
 /// <summary>Requests with or without a residency header, and what the simulators logged of them.</summary>
 internal static class ResidencyCalls
 {
-    public const string Header = "X-AspireRouter-Residency";
+    public const string ResidencyHeader = "X-AspireRouter-Residency";
 
     public static async Task<HttpResponseMessage> PostAsync(HttpClient gateway, string model, string requestId, string? residency, bool stream = false)
     {
@@ -21,7 +21,7 @@ internal static class ResidencyCalls
         request.Headers.Add("X-Request-Id", requestId);
         if (residency is not null)
         {
-            request.Headers.Add(Header, residency);
+            request.Headers.Add(ResidencyHeader, residency);
         }
 
         return await gateway.SendAsync(request);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Xunit.Abstractions;
 using static AspireRouter.AppHost.Tests.Residency.ResidencyCalls;
 
 namespace AspireRouter.AppHost.Tests.Residency;

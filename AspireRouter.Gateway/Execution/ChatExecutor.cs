@@ -56,6 +56,7 @@ public sealed partial class ChatExecutor(
         {
             context.Response.Headers[RoutingHeaders.Residency] = residency;
         }
+
         if (target.Category is { Hedging.Enabled: true } hedged)
         {
             hedgeBudget.OnRequest(hedged.Name, hedged.Hedging.MaxShare);

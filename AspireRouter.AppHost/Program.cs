@@ -22,13 +22,15 @@ var providersCn = builder.AddProviderSimulator("providers-cn", Regions.Cn, port:
 // Real endpoints where configured (always when publishing), the simulators elsewhere.
 var providers = ProviderEndpoints.Create(builder, simulatorApiKey, providersGlobal, providersCn);
 
-// Gateways: one per region, sharing Redis.
+// Gateways: one per region, sharing Redis. The AppHost's Registry section (e.g. Registry:Categories:regional-cn:FallbackToGlobal)
+// reaches both gateways and the probe; provider endpoints are set after it, from Providers:{id}:{region}.
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfileName: null)
     .WithLocalHttpEndpoint(5080)
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Global)
     .WithReference(redis).WaitFor(redis)
+    .WithConfigurationSection("Registry")
     .WithProviderEndpoints(providers, Regions.Global)
     .WithConfigurationSection("Latency")
     .WithHttpHealthCheck("/health");
@@ -39,6 +41,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileNam
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Cn)
     .WithReference(redis).WaitFor(redis)
+    .WithConfigurationSection("Registry")
     .WithProviderEndpoints(providers, Regions.Cn)
     .WithConfigurationSection("Latency")
     .WithHttpHealthCheck("/health");
@@ -49,6 +52,7 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithReplicas(2)
     .WithAppHostEnvironment()
     .WithReference(redis).WaitFor(redis)
+    .WithConfigurationSection("Registry")
     .WithInRegionProviderEndpoints(providers)
     .WithConfigurationSection("Latency")
     .WithConfigurationSection("HealthProbe")

@@ -14,11 +14,16 @@ public sealed class ModelRegistry
         Providers = providers;
         Models = models;
         Categories = categories;
+        RegionNames = [.. providers.Values.SelectMany(p => p.Regions.Keys)
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
     }
 
     public FrozenDictionary<string, ProviderSpec> Providers { get; }
     public FrozenDictionary<string, ModelSpec> Models { get; }
     public FrozenDictionary<string, CategorySpec> Categories { get; }
+
+    /// <summary>Every region some provider has an endpoint in, sorted.</summary>
+    public ImmutableArray<string> RegionNames { get; }
 
     /// <summary>Validates <paramref name="options"/> and builds the snapshot.</summary>
     /// <exception cref="RegistryValidationException">The options are inconsistent; the message lists every problem.</exception>

@@ -73,6 +73,15 @@ public static class ChatCompletionsApi
             return;
         }
 
+        // The seam for key-based residency (virtual API keys): pass the key's region as fromKey; the header cannot loosen it.
+        if (!ResidencyRequirement.TryResolve(registry, context.Request.Headers[ResidencyRequirement.Header], fromKey: null, out var residency, out var residencyError))
+        {
+            await OpenAiErrors.WriteAsync(context, residencyError!);
+            return;
+        }
+
+        target = target with { Residency = residency };
+
         if (!RequestTimeout.TryParse(context.Request.Headers[RequestTimeout.Header], options.Value.MaxRequestTimeout, out var requested, out var timeoutError))
         {
             await OpenAiErrors.WriteAsync(context, timeoutError!);

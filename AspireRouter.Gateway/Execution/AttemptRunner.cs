@@ -27,6 +27,13 @@ public sealed class AttemptRunner(
 
     private readonly GatewayOptions _options = options.Value;
 
+    /// <summary>
+    /// Whether the attempt went to this gateway's home region. Only in-region timings go to the shared window, which
+    /// describes each endpoint as seen from its own region (as the probe measures it); a cross-region attempt's time
+    /// includes the distance, so it stays in this gateway's local tracker. Errors are the endpoint's and are shared.
+    /// </summary>
+    private bool IsInRegion(Candidate candidate) => string.Equals(candidate.Region, _options.Region, StringComparison.OrdinalIgnoreCase);
+
     public async Task<UpstreamAttempt> RunAsync(
         Candidate candidate,
         BreakerAdmission admission,
@@ -63,8 +70,12 @@ public sealed class AttemptRunner(
         {
             case AttemptOutcome.Success or AttemptOutcome.ClientError:
                 latency.Record(candidate.Model.Id, candidate.Region, elapsed, success: true);
-                // A stream's attempt ends at its first byte (TTFT); a plain response's at its last (total).
-                shared.Record(candidate.Model.Id, candidate.Region, request.Stream ? LatencyMetric.Ttft : LatencyMetric.Total, elapsed);
+                if (IsInRegion(candidate))
+                {
+                    // A stream's attempt ends at its first byte (TTFT); a plain response's at its last (total).
+                    shared.Record(candidate.Model.Id, candidate.Region, request.Stream ? LatencyMetric.Ttft : LatencyMetric.Total, elapsed);
+                }
+
                 await breakers.RecordAsync(admission, BreakerOutcome.Success);
                 break;
             case AttemptOutcome.Retryable or AttemptOutcome.DeadlineExceeded:

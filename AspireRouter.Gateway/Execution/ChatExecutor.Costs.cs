@@ -43,7 +43,7 @@ public sealed partial class ChatExecutor
             Fallback = fallback,
             Hedged = run.Hedged,
             RoutingReason = run.Target.Reason,
-            Residency = run.Target.Category is { PreferredRegion: { } residency, FallbackToGlobal: false } ? residency : null,
+            Residency = run.Target.Residency,
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             InputTokens = priced.Sum(a => a.InputTokens),
             CachedInputTokens = priced.Sum(a => a.CachedInputTokens),

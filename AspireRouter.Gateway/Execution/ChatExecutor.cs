@@ -52,6 +52,11 @@ public sealed partial class ChatExecutor(
             1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries));
         context.Response.Headers[RoutingHeaders.Category] = target.CategoryName;
         context.Response.Headers[RoutingHeaders.Reason] = target.Reason;
+        if (target.Residency is { } residency)
+        {
+            context.Response.Headers[RoutingHeaders.Residency] = residency;
+        }
+
         if (target.Category is { Hedging.Enabled: true } hedged)
         {
             hedgeBudget.OnRequest(hedged.Name, hedged.Hedging.MaxShare);
@@ -118,6 +123,14 @@ public sealed partial class ChatExecutor(
             for (var i = 0; i < candidates.Count && run.Attempts < run.MaxAttempts; i++)
             {
                 var candidate = candidates[i];
+                if (!ResidencyRequirement.Allows(run.Target, candidate))
+                {
+                    // The selector never lets such a candidate through; if a future change did, fail closed here.
+                    run.Skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: outside residency region '{run.Target.Residency}'";
+                    LogResidencyBlocked(logger, run.RequestId, candidate.Model.Id, candidate.Region, run.Target.Residency!);
+                    continue;
+                }
+
                 var admission = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
                 if (!admission.Allowed)
                 {
@@ -231,6 +244,12 @@ public sealed partial class ChatExecutor(
             return [await firstTask];
         }
 
+        if (!ResidencyRequirement.Allows(run.Target, second))
+        {
+            LogResidencyBlocked(logger, run.RequestId, second.Model.Id, second.Region, run.Target.Residency!);
+            return [await firstTask];
+        }
+
         var secondAdmission = await breakers.AdmitAsync(second.Model.Id, second.Region);
         if (!secondAdmission.Allowed || !hedgeBudget.TryTake(run.Target.CategoryName))
         {
@@ -269,6 +288,10 @@ public sealed partial class ChatExecutor(
         var detail = string.Join("; ", run.Failures.Concat(run.Skipped.Values).Concat(list.Excluded));
         var error = list.ContextShortfall is { } shortfall
             ? RequestError.Invalid($"This request needs about {shortfall.Needed} tokens (prompt, max_tokens and reserve), but the largest context window available is {shortfall.LargestWindow} ({shortfall.LargestModel}). Shorten the prompt or lower max_tokens. Skipped: {detail}.", "messages", "context_length_exceeded")
+            : run.Target.Residency is { } residency && (list.Candidates.Count > 0 || list.ExcludedByResidency)
+            ? ResidencyRequirement.Unavailable(residency, run.DeadlineHit
+                ? $"The request's deadline of {run.Timeout.TotalSeconds:0.###} s passed after {run.Attempts} attempt(s): {detail}."
+                : $"{run.Attempts} attempt(s): {detail}.")
             : list.Candidates.Count == 0
             ? RequestError.Invalid($"No model of this category can serve the request: {detail}.", "model", "no_eligible_model")
             : run.Attempts == 0 && !run.DeadlineHit
@@ -310,6 +333,9 @@ public sealed partial class ChatExecutor(
 
     [LoggerMessage(2001, LogLevel.Warning, "Request {RequestId}: attempt on {Model}@{Region} failed ({Failure}); moving on.")]
     private static partial void LogAttemptFailed(ILogger logger, string requestId, string model, string region, string? failure);
+
+    [LoggerMessage(2003, LogLevel.Error, "Request {RequestId}: candidate {Model}@{Region} is outside residency region {Residency}; not attempted.")]
+    private static partial void LogResidencyBlocked(ILogger logger, string requestId, string model, string region, string residency);
 
     [LoggerMessage(2002, LogLevel.Information, "Request {RequestId}: hedge race won by {Winner}; {Loser} cancelled.")]
     private static partial void LogHedged(ILogger logger, string requestId, string winner, string loser);

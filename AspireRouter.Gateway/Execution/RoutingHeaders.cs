@@ -11,6 +11,9 @@ public static class RoutingHeaders
     public const string Fallback = "X-AspireRouter-Fallback";
     public const string Reason = "X-AspireRouter-Route-Reason";
 
+    /// <summary>The residency region the request was held to; absent when it had none.</summary>
+    public const string Residency = "X-AspireRouter-Residency";
+
     /// <summary>USD over every billed attempt; non-streaming answers only (a stream's headers leave before its usage).</summary>
     public const string CostUsd = "X-AspireRouter-Cost-Usd";
 }

@@ -8,23 +8,31 @@ namespace AspireRouter.Gateway.Routing;
 /// <param name="Candidates">Attempt order.</param>
 /// <param name="Excluded">"model: reason" for each model left out.</param>
 /// <param name="ContextShortfall">Set when no capable model's window fits the request: the tokens it needs and the largest window.</param>
-public sealed record CandidateList(IReadOnlyList<Candidate> Candidates, IReadOnlyList<string> Excluded, ContextShortfall? ContextShortfall = null);
+public sealed record CandidateList(IReadOnlyList<Candidate> Candidates, IReadOnlyList<string> Excluded, ContextShortfall? ContextShortfall = null)
+{
+    /// <summary>A capable model was left out only because it is not offered in the request's residency region.</summary>
+    public bool ExcludedByResidency { get; init; }
+}
 
 /// <summary>The request needs about <paramref name="Needed"/> tokens; the largest window among capable models is <paramref name="LargestWindow"/>.</summary>
 public sealed record ContextShortfall(int Needed, int LargestWindow, string LargestModel);
 
 /// <summary>
 /// Builds the candidate list: the category's chain (or the one model asked for), filtered by capability and context
-/// window (a model too small is skipped, so a larger one later in the chain serves), and placed in regions. Endpoints of the preferred region (the category's, else the gateway's home) come first; another
-/// region is used for a model the preferred region lacks, or after the whole chain when the category allows it.
+/// window (a model too small is skipped, so a larger one later in the chain serves), and placed in regions. Endpoints
+/// of the preferred region (the category's, else the gateway's home) come first; another region is used for a model
+/// the preferred region lacks, or after the whole chain when the category allows it (<c>FallbackToGlobal</c>).
+/// A category with a preferred region and <c>FallbackToGlobal</c> off, and a request with a residency
+/// requirement (<see cref="RouteTarget.Residency"/>), get that one region's endpoints only.
 /// </summary>
 public static class CandidateSelector
 {
     public static CandidateList Select(ModelRegistry registry, RouteTarget target, ChatRequest request, string homeRegion, PromptEstimate estimate)
     {
         var chain = target.Category?.Chain ?? [target.Model!.Id];
-        var preferred = target.Category?.PreferredRegion ?? homeRegion;
-        var crossRegionAfterChain = target.Category is { PreferredRegion: not null, FallbackToGlobal: true };
+        var preferred = target.Residency ?? target.Category?.PreferredRegion ?? homeRegion;
+        var pinned = target.Residency is not null || target.Category is { PreferredRegion: not null, FallbackToGlobal: false };
+        var crossRegionAfterChain = !pinned && target.Category is { PreferredRegion: not null, FallbackToGlobal: true };
 
         var capable = new List<ModelSpec>(chain.Length);
         var excluded = new List<string>();
@@ -52,11 +60,19 @@ public static class CandidateSelector
         }
 
         var candidates = new List<Candidate>(capable.Count * 2);
+        var excludedByResidency = false;
         foreach (var model in capable)
         {
             if (registry.Endpoint(model, preferred) is { } endpoint)
             {
                 candidates.Add(new Candidate(model, preferred, endpoint));
+            }
+            else if (pinned)
+            {
+                excludedByResidency |= target.Residency is not null;
+                excluded.Add(target.Residency is not null
+                    ? $"{model.Id}: not offered in '{preferred}' (residency)"
+                    : $"{model.Id}: not offered in '{preferred}' (FallbackToGlobal off)");
             }
             else if (!crossRegionAfterChain && OtherRegion(registry, model, preferred) is { } other)
             {
@@ -79,7 +95,8 @@ public static class CandidateSelector
             }
         }
 
-        return new CandidateList(candidates, excluded, candidates.Count == 0 ? shortfall : null);
+        // A shortfall is the request's own problem only when no capable model of any region fits it.
+        return new CandidateList(candidates, excluded, capable.Count == 0 ? shortfall : null) { ExcludedByResidency = excludedByResidency };
     }
 
     /// <summary>Null when <paramref name="model"/> can serve <paramref name="request"/>; else what it lacks.</summary>

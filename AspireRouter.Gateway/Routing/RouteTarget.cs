@@ -10,6 +10,12 @@ public sealed record RouteTarget(CategorySpec? Category, ModelSpec? Model, strin
 {
     /// <summary>Name reported to clients and metrics: the category, or <c>direct</c> for a concrete model.</summary>
     public string CategoryName => Category?.Name ?? "direct";
+
+    /// <summary>
+    /// The region this request's data must stay in (see <see cref="ResidencyRequirement"/>), or null for none. Set by
+    /// the API layer after resolution, from the header today and from the API key later; every candidate and attempt obeys it.
+    /// </summary>
+    public string? Residency { get; init; }
 }
 
 /// <summary>One attempt's destination: a model served from one region's endpoint.</summary>

@@ -9,7 +9,7 @@ namespace AspireRouter.AppHost.Tests;
 /// redis-server and PostgreSQL, a fresh data directory), random ports so a developer's running instance does not
 /// conflict, started with a deadline and torn down with every process it started.
 /// </summary>
-public sealed class AspireRouterAppFixture : IAsyncLifetime
+public class AspireRouterAppFixture : IAsyncLifetime
 {
     /// <summary>Time for the whole application to start and become healthy on a 2-core machine, builds excluded.</summary>
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
@@ -37,6 +37,9 @@ public sealed class AspireRouterAppFixture : IAsyncLifetime
 
     /// <summary>From <c>StartAsync</c> to every resource healthy.</summary>
     public TimeSpan TimeToHealthy { get; private set; }
+
+    /// <summary>Extra AppHost arguments (<c>--Key=value</c>) of a fixture whose application is configured differently.</summary>
+    protected virtual IEnumerable<string> Overrides => [];
 
     public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
 
@@ -73,6 +76,7 @@ public sealed class AspireRouterAppFixture : IAsyncLifetime
                 $"--Latency:Window={LatencyWindow}",
                 "--Latency:Slices=10",
                 $"--Latency:RefreshInterval={LatencyRefresh}",
+                .. Overrides,
             ],
             startup.Token);
 
@@ -155,4 +159,20 @@ public sealed class AppCollection : ICollectionFixture<AspireRouterAppFixture>
 public sealed class DisruptiveAppCollection : ICollectionFixture<AspireRouterAppFixture>
 {
     public const string Name = "disruptive-app";
+}
+
+/// <summary>The application with <c>regional-cn</c>'s <c>FallbackToGlobal</c> off: what a strict China deployment runs.</summary>
+public sealed class CnOnlyAppFixture : AspireRouterAppFixture
+{
+    protected override IEnumerable<string> Overrides => ["--Registry:Categories:regional-cn:FallbackToGlobal=false"];
+}
+
+/// <summary>
+/// A third application, <see cref="CnOnlyAppFixture"/>, for residency tests that take every cn endpoint down and need
+/// <c>regional-cn</c> without its global fallback.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class CnOnlyAppCollection : ICollectionFixture<CnOnlyAppFixture>
+{
+    public const string Name = "cn-only-app";
 }

@@ -1,0 +1,42 @@
+using System.Net;
+using static AspireRouter.AppHost.Tests.Residency.ResidencyCalls;
+
+namespace AspireRouter.AppHost.Tests.Residency;
+
+/// <summary>
+/// With the seed's <c>FallbackToGlobal</c> on, non-resident <c>regional-cn</c> traffic leaves cn when every cn endpoint
+/// fails, and resident traffic still does not. Runs in the disruptive application: it opens every cn breaker.
+/// </summary>
+[Collection(DisruptiveAppCollection.Name)]
+public sealed class FallbackToGlobalEndToEndTests(AspireRouterAppFixture fixture)
+{
+    [Fact]
+    public async Task FallbackToGlobalOn_NonResidentRegionalCn_FallsBackToGlobal_ResidentFailsClosed()
+    {
+        using var simulatorCn = fixture.CreateHttpClient("providers-cn");
+        using var simulatorGlobal = fixture.CreateHttpClient("providers-global");
+        using var gateway = fixture.CreateHttpClient("gateway-cn");
+        var fallbackId = $"fallback-{Guid.NewGuid():N}";
+        var residentId = $"resident-{Guid.NewGuid():N}";
+        await FailEveryModelAsync(simulatorCn);
+        try
+        {
+            using var fallback = await PostAsync(gateway, "regional-cn", fallbackId, residency: null);
+            Assert.Equal(HttpStatusCode.OK, fallback.StatusCode);
+            Assert.Equal("global", Header(fallback, "X-AspireRouter-Region"));
+            Assert.Equal("true", Header(fallback, "X-AspireRouter-Fallback"));
+
+            using var resident = await PostAsync(gateway, "regional-cn", residentId, residency: "cn");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, resident.StatusCode);
+            Assert.Equal("residency_unavailable", await ErrorCodeAsync(resident));
+        }
+        finally
+        {
+            await RestoreAsync(simulatorCn);
+        }
+
+        var global = (await LoggedAsync(simulatorGlobal)).Select(r => r.RequestId).ToList();
+        Assert.Contains(fallbackId, global);
+        Assert.DoesNotContain(residentId, global);
+    }
+}

@@ -8,6 +8,7 @@ var arguments = new Arguments(args.Skip(1));
 return args.FirstOrDefault() switch
 {
     "suite" => await Suite.RunAsync(arguments),
+    "mix" => await Mix.RunAsync(arguments),
     _ => Usage(),
 };
 

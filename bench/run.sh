@@ -75,7 +75,9 @@ gateway_env() {
 }
 
 start_gateway() { # port base_url log
-  (mapfile -t envs < <(gateway_env "$2"); exec env "${envs[@]}" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
+  # From its output folder, as deployed: the content root (appsettings.json) is the working directory.
+  (mapfile -t envs < <(gateway_env "$2"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
+   exec env "${envs[@]}" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
   echo $!
 }
 

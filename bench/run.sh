@@ -55,7 +55,7 @@ for project in AspireRouter.Gateway AspireRouter.ProviderSimulator bench/AspireR
 done
 dll() { echo "$ROOT/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 
-export DOTNET_gcServer=0 DOTNET_TieredPGO=1 ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production   # runtime defaults otherwise (Server GC for the web apps)
 unset OTEL_EXPORTER_OTLP_ENDPOINT || true   # no OTLP endpoint: the OpenTelemetry exporters are off, as without a collector
 
 REDIS_PORT=$(free_port)

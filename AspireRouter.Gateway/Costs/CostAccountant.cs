@@ -32,7 +32,13 @@ public sealed class CostAccountant(TokenEstimator estimator)
         TokenUsage? usage = null;
         if (attempt.Body is { } body)
         {
-            usage = CompletionJson.Read(body, attempt.Outcome == AttemptOutcome.Success ? text : null).Usage;
+            usage = CompletionJson.Read(body).Usage;
+            if (usage is null && attempt.Outcome == AttemptOutcome.Success)
+            {
+                // The generated text matters only for an estimate: read it in a second pass when there is no usage.
+                CompletionJson.Read(body, text);
+            }
+
             bytesSeen = body.Length;
         }
         else if (tap is not null)

@@ -52,7 +52,22 @@ public static partial class ResponseRelay
             return RelayEnd.ClientAborted;
         }
 
-        var buffer = new byte[16 * 1024];
+        // Pooled: a stream's read buffer lives only as long as this copy loop.
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            return await CopyAsync(response, attempt, tap, stallTimeout, logger, forward, buffer, aborted);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<RelayEnd> CopyAsync(
+        HttpResponse response, UpstreamAttempt attempt, SseUsageTap? tap, TimeSpan stallTimeout, ILogger logger,
+        ArrayBufferWriter<byte> forward, byte[] buffer, CancellationToken aborted)
+    {
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         while (true)
         {
@@ -60,7 +75,7 @@ public static partial class ResponseRelay
             try
             {
                 stall.CancelAfter(stallTimeout);
-                read = await attempt.OpenStream.ReadAsync(buffer, stall.Token);
+                read = await attempt.OpenStream!.ReadAsync(buffer, stall.Token);
             }
             catch (Exception ex) when (!aborted.IsCancellationRequested && ex is OperationCanceledException or IOException or HttpRequestException)
             {

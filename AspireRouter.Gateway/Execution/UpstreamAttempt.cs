@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using AspireRouter.Gateway.Routing;
 
 namespace AspireRouter.Gateway.Execution;
@@ -120,11 +121,11 @@ public sealed class UpstreamAttempt : IAsyncDisposable
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
 
-    private static Uri ChatCompletionsUri(Candidate candidate)
-    {
-        var baseUrl = candidate.Endpoint.BaseUrl.OriginalString.TrimEnd('/');
-        return new Uri(baseUrl + "/chat/completions");
-    }
+    /// <summary>Each endpoint's completions URI, built once per registry <see cref="Uri"/> (entries go with their registry).</summary>
+    private static readonly ConditionalWeakTable<Uri, Uri> CompletionsUris = [];
+
+    private static Uri ChatCompletionsUri(Candidate candidate) =>
+        CompletionsUris.GetValue(candidate.Endpoint.BaseUrl, static baseUrl => new Uri(baseUrl.OriginalString.TrimEnd('/') + "/chat/completions"));
 
     private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken token)
     {
@@ -134,6 +135,14 @@ public sealed class UpstreamAttempt : IAsyncDisposable
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(token);
+        if (response.Content.Headers.ContentLength is { } length)
+        {
+            // The usual case: read straight into a body of the announced size (a short body throws EndOfStreamException).
+            var exact = new byte[length];
+            await stream.ReadExactlyAsync(exact, token);
+            return exact;
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;

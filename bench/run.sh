@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The benchmark: builds in Release, starts on 127.0.0.1 an instant upstream, YARP's bare forwarder, the gateway
+# (Redis, breakers, latency recording, cost events on) and, when Node.js is there, the Portkey gateway; loads each
+# from a separate process and prints the markdown table. Then (unless --no-mix) replays a realistic workload mix
+# through the gateway and the provider simulator's latency profiles. Stops everything it started.
+#
+#   bench/run.sh            # full comparison (~6 min) + mix (~3 min)
+#   bench/run.sh --quick    # short runs (~2 min in all), for development
+#   bench/run.sh --soak     # adds the 5-minute memory soak of the gateway at 1,000 req/s
+#   options: --no-mix, --no-peer, --mix-only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --soak) SOAK=1 ;;
+    --no-mix) MIX=0 ;;
+    --no-peer) PEER=0 ;;
+    --mix-only) SUITE=0 ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+if [[ $QUICK == 1 ]]; then
+  DURATION=4 WARMUP=2 MIX_DURATION=20 MIX_RATE=20
+else
+  DURATION=10 WARMUP=3 MIX_DURATION=60 MIX_RATE=30
+fi
+
+WORK=$(mktemp -d /tmp/aspirerouter-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { # url [method]
+  for _ in $(seq 1 300); do
+    if curl -s -o /dev/null --max-time 1 "$1"; then return 0; fi
+    sleep 0.2
+  done
+  echo "timed out waiting for $1" >&2; exit 1
+}
+log() { echo "[bench] $*" >&2; }
+
+log "building (Release)"
+for project in AspireRouter.Gateway AspireRouter.ProviderSimulator bench/AspireRouter.Bench.Upstream bench/AspireRouter.Bench.Proxy bench/AspireRouter.Bench.Load; do
+  dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >&2
+done
+dll() { echo "$ROOT/$1/bin/Release/net10.0/$(basename "$1").dll"; }
+
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production   # runtime defaults otherwise (Server GC for the web apps)
+unset OTEL_EXPORTER_OTLP_ENDPOINT || true   # no OTLP endpoint: the OpenTelemetry exporters are off, as without a collector
+
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!; PIDS+=("$REDIS_PID")
+
+# gateway_env BASE_URL: every provider in every region at BASE_URL, Redis and a private spool.
+gateway_env() {
+  local base=$1 envs=()
+  for provider in qwen deepseek kimi glm; do
+    for region in global cn; do
+      envs+=("Registry__Providers__${provider}__Regions__${region}__BaseUrl=$base" "Registry__Providers__${provider}__Regions__${region}__ApiKey=bench-key")
+    done
+  done
+  envs+=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT" "Gateway__Region=global" "Costs__SpoolDirectory=$WORK/spool")
+  printf '%s\n' "${envs[@]}"
+}
+
+start_gateway() { # port base_url log
+  # From its output folder, as deployed: the content root (appsettings.json) is the working directory.
+  (mapfile -t envs < <(gateway_env "$2"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
+   exec env "${envs[@]}" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
+  echo $!
+}
+
+if [[ $SUITE == 1 ]]; then
+  UP_PORT=$(free_port) YARP_PORT=$(free_port) GW_PORT=$(free_port) PK_PORT=$(free_port)
+  ASPNETCORE_URLS="http://127.0.0.1:$UP_PORT" dotnet "$(dll bench/AspireRouter.Bench.Upstream)" >"$WORK/upstream.log" 2>&1 &
+  UP_PID=$!; PIDS+=("$UP_PID")
+  ASPNETCORE_URLS="http://127.0.0.1:$YARP_PORT" dotnet "$(dll bench/AspireRouter.Bench.Proxy)" --upstream "http://127.0.0.1:$UP_PORT" >"$WORK/yarp.log" 2>&1 &
+  YARP_PID=$!; PIDS+=("$YARP_PID")
+  GW_PID=$(start_gateway "$GW_PORT" "http://127.0.0.1:$UP_PORT/v1" "$WORK/gateway.log"); PIDS+=("$GW_PID")
+
+  TARGETS=(--target "direct=http://127.0.0.1:$UP_PORT/v1/chat/completions@$UP_PID"
+           --target "yarp=http://127.0.0.1:$YARP_PORT/v1/chat/completions@$YARP_PID"
+           --target "gateway=http://127.0.0.1:$GW_PORT/v1/chat/completions@$GW_PID")
+  PROCESSES=(--process "upstream=$UP_PID" --process "yarp=$YARP_PID" --process "gateway=$GW_PID" --process "redis=$REDIS_PID")
+
+  if [[ $PEER == 1 ]] && command -v node >/dev/null && command -v npm >/dev/null; then
+    log "installing the peer gateway (npm, @portkey-ai/gateway 1.15.2 with @hono/node-server 1.13.5)"
+    (cd bench/peer && npm install --no-audit --no-fund --loglevel=error >&2)
+    (cd bench/peer && exec env NODE_ENV=production TRUSTED_CUSTOM_HOSTS=127.0.0.1 \
+      node --import ./loopback.mjs node_modules/@portkey-ai/gateway/build/start-server.js --port="$PK_PORT" --headless) >"$WORK/portkey.log" 2>&1 &
+    PK_PID=$!; PIDS+=("$PK_PID")
+    TARGETS+=(--target "portkey=http://127.0.0.1:$PK_PORT/v1/chat/completions@$PK_PID")
+    PROCESSES+=(--process "portkey=$PK_PID")
+    wait_http "http://127.0.0.1:$PK_PORT/"
+  else
+    log "no Node.js (or --no-peer): the peer gateway is left out"
+  fi
+
+  wait_http "http://127.0.0.1:$UP_PORT/"
+  wait_http "http://127.0.0.1:$YARP_PORT/"
+  wait_http "http://127.0.0.1:$GW_PORT/health"
+
+  SOAK_ARGS=()
+  [[ $SOAK == 1 ]] && SOAK_ARGS=(--soak 300)
+  log "comparison: ${DURATION}s per run after ${WARMUP}s warm-up"
+  echo "## Gateway beside a bare proxy and a peer ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${DURATION}s per run)"
+  echo
+  dotnet "$(dll bench/AspireRouter.Bench.Load)" suite --upstream-base "http://127.0.0.1:$UP_PORT/v1" \
+    "${TARGETS[@]}" "${PROCESSES[@]}" --duration "$DURATION" --warmup "$WARMUP" "${SOAK_ARGS[@]}"
+  grep -q "Unhandled\|fail:" "$WORK/gateway.log" && { log "the gateway logged errors:"; grep -m5 "fail:" "$WORK/gateway.log" >&2; } || true
+fi
+
+if [[ $MIX == 1 ]]; then
+  SIM_PORT=$(free_port) MIXGW_PORT=$(free_port)
+  ASPNETCORE_URLS="http://127.0.0.1:$SIM_PORT" Simulator__ApiKey=bench-key Simulator__Region=global \
+    Logging__LogLevel__Default=Warning dotnet "$(dll AspireRouter.ProviderSimulator)" >"$WORK/simulator.log" 2>&1 &
+  SIM_PID=$!; PIDS+=("$SIM_PID")
+  MIXGW_PID=$(start_gateway "$MIXGW_PORT" "http://127.0.0.1:$SIM_PORT/v1" "$WORK/gateway-mix.log"); PIDS+=("$MIXGW_PID")
+  wait_http "http://127.0.0.1:$SIM_PORT/health"
+  wait_http "http://127.0.0.1:$MIXGW_PORT/health"
+  log "workload mix: ${MIX_RATE} req/s for ${MIX_DURATION}s routed, then the same requests to the premium model"
+  echo
+  echo "## Workload mix through the gateway and the simulator's latency profiles ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+  echo
+  dotnet "$(dll bench/AspireRouter.Bench.Load)" mix --gateway "http://127.0.0.1:$MIXGW_PORT/v1/chat/completions" \
+    --rate "$MIX_RATE" --duration "$MIX_DURATION"
+fi

@@ -1,0 +1,74 @@
+using AspireRouter.Bench.Load;
+
+namespace AspireRouter.Bench.Tests;
+
+public sealed class ReportTests
+{
+    [Theory]
+    [InlineData(50, 5)]
+    [InlineData(99, 10)]
+    [InlineData(100, 10)]
+    [InlineData(0, 1)]
+    [InlineData(10, 1)]
+    [InlineData(11, 2)]
+    public void Percentile_NearestRank_OfOneToTen(double percent, double expected)
+    {
+        double[] sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+        Assert.Equal(expected, LatencySamples.Percentile(sorted, percent));
+    }
+
+    [Fact]
+    public void Percentile_NoSamples_IsNaN() => Assert.True(double.IsNaN(LatencySamples.Percentile([], 99)));
+
+    [Fact]
+    public void ProcessSample_ParsesStatWithSpacesInTheNameAndStatus()
+    {
+        var stat = "4242 (dotnet worker) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 100 1000000 5000";
+        string[] status = ["Name:\tdotnet", "VmHWM:\t  204800 kB", "VmRSS:\t  102400 kB"];
+
+        var sample = ProcessSample.Parse(stat, status);
+
+        Assert.Equal(3.0, sample.CpuSeconds, 3);
+        Assert.Equal(100L * 1024 * 1024, sample.RssBytes);
+        Assert.Equal(200L * 1024 * 1024, sample.PeakRssBytes);
+    }
+
+    [Fact]
+    public void Checks_CompareTheGatewayWithYarpAndThePeerAndDirect()
+    {
+        var closed = new LoadShape(32, 0, false, TimeSpan.FromSeconds(1), TimeSpan.Zero);
+        var open = new LoadShape(0, 1000, false, TimeSpan.FromSeconds(1), TimeSpan.Zero);
+        RunResult[] results =
+        [
+            Result(Target.Yarp, closed, 10_000, [1.0]),
+            Result(Target.Gateway, closed, 8_000, [1.0]),
+            Result(Target.Peer, closed, 1_000, [1.0]),
+            Result(Target.Direct, open, 1_000, [1.0, 2.0]),
+            Result(Target.Gateway, open, 1_000, [1.3, 5.0]),
+        ];
+
+        var checks = SuiteReport.Checks(results).ToList();
+
+        Assert.Equal(
+        [
+            "| throughput gateway / yarp, 32 conn | 80 % | >= 70 % | yes |",
+            "| throughput gateway / portkey, 32 conn | 8.0x | >= 10x | **no** |",
+            "| added p50, 1000 req/s | +0.30 | < 0.5 ms | yes |",
+            "| added p99, 1000 req/s | +3.00 | < 2 ms | **no** |",
+        ], checks);
+    }
+
+    [Fact]
+    public void Format_AddsLatencyOverDirectPerLoad()
+    {
+        var closed = new LoadShape(1, 0, false, TimeSpan.FromSeconds(1), TimeSpan.Zero);
+        var table = SuiteReport.Format([Result(Target.Direct, closed, 100, [0.5]), Result(Target.Gateway, closed, 90, [0.75])], []);
+
+        Assert.Contains("| 1 conn | direct | 100 | 0.50 | 0.50 |  |  | 0 |", table);
+        Assert.Contains("| 1 conn | gateway | 90 | 0.75 | 0.75 | +0.25 | +0.25 | 0 |", table);
+    }
+
+    private static RunResult Result(string target, LoadShape shape, double rps, double[] ms) =>
+        new(target, shape, ms.Length, 0, rps, ms, 50, 100 * 1024 * 1024);
+}

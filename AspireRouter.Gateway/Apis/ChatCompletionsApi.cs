@@ -34,7 +34,7 @@ public static class ChatCompletionsApi
         var requestId = RequestIds.FromOrNew(context.Request.Headers[RoutingHeaders.RequestId]);
         context.Response.Headers[RoutingHeaders.RequestId] = requestId;
 
-        var (body, readError) = await RequestBodyReader.ReadAsync(context, options.Value.MaxRequestBodyBytes);
+        var (body, readError) = await RequestBodyReader.ReadAsync(context, options.Value.MaxRequestBodyBytes, options.Value.BodyReadTimeout);
         if (readError is not null)
         {
             if (readError.Status != 0)

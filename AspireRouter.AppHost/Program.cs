@@ -1,3 +1,4 @@
+using AspireRouter.AppHost.Gateways;
 using AspireRouter.AppHost.Infrastructure;
 using AspireRouter.AppHost.Providers;
 using AspireRouter.AppHost.Simulators;
@@ -22,12 +23,13 @@ var providersCn = builder.AddProviderSimulator("providers-cn", Regions.Cn, port:
 // Real endpoints where configured (always when publishing), the simulators elsewhere.
 var providers = ProviderEndpoints.Create(builder, simulatorApiKey, providersGlobal, providersCn);
 
-// Gateways: one per region, sharing Redis.
+// Gateways: one per region, sharing Redis (virtual keys, rate limits); run mode also takes the local development key.
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfileName: null)
     .WithLocalHttpEndpoint(5080)
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Global)
+    .WithGatewayAuth()
     .WithReference(redis).WaitFor(redis)
     .WithProviderEndpoints(providers, Regions.Global)
     .WithConfigurationSection("Latency")
@@ -38,6 +40,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileNam
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Cn)
+    .WithGatewayAuth()
     .WithReference(redis).WaitFor(redis)
     .WithProviderEndpoints(providers, Regions.Cn)
     .WithConfigurationSection("Latency")

@@ -1,4 +1,5 @@
 using System.Text.Unicode;
+using AspireRouter.Gateway.Auth;
 using AspireRouter.Gateway.Budgets;
 using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Costs;
@@ -29,10 +30,25 @@ public static class ChatCompletionsApi
         ChatExecutor executor,
         BudgetGuard budgets,
         IPromptClassifier classifier,
+        ApiKeyAuthenticator authenticator,
+        RateLimiter rateLimiter,
         IOptions<GatewayOptions> options)
     {
         var requestId = RequestIds.FromOrNew(context.Request.Headers[RoutingHeaders.RequestId]);
         context.Response.Headers[RoutingHeaders.RequestId] = requestId;
+
+        // The key is checked before the body is read: an unknown caller costs no body buffering.
+        var (key, authError) = await authenticator.AuthenticateAsync(context.Request);
+        if (authError is not null)
+        {
+            await OpenAiErrors.WriteAsync(context, authError);
+            return;
+        }
+
+        if (key is not null)
+        {
+            context.Features.Set(key);
+        }
 
         var (body, readError) = await RequestBodyReader.ReadAsync(context, options.Value.MaxRequestBodyBytes, options.Value.BodyReadTimeout);
         if (readError is not null)
@@ -65,12 +81,35 @@ public static class ChatCompletionsApi
             return;
         }
 
+        if (key is not null)
+        {
+            attribution = attribution with { Team = key.Team, ApiKeyId = key.KeyId };
+        }
+
         var registry = registryProvider.Current;
         var target = CategoryResolver.Resolve(registry, classifier, request, context.Request.Headers[CategoryResolver.CategoryHeader], out var resolveError);
         if (target is null)
         {
             await OpenAiErrors.WriteAsync(context, resolveError!);
             return;
+        }
+
+        if (key is not null)
+        {
+            if (KeyPolicy.Check(key, target, context.Request.Headers) is { } policyError)
+            {
+                await OpenAiErrors.WriteAsync(context, policyError);
+                return;
+            }
+
+            var limit = await rateLimiter.AdmitAsync(key, request);
+            RateLimiter.WriteHeaders(context.Response, limit);
+            if (!limit.Allowed)
+            {
+                await OpenAiErrors.WriteAsync(context, new RequestError(StatusCodes.Status429TooManyRequests,
+                    "Rate limit reached for this API key; retry after the time in Retry-After.", "requests", null, "rate_limit_exceeded"));
+                return;
+            }
         }
 
         if (!RequestTimeout.TryParse(context.Request.Headers[RequestTimeout.Header], options.Value.MaxRequestTimeout, out var requested, out var timeoutError))

@@ -15,6 +15,7 @@ var ledgerDb = builder.AddPostgresDatabase("postgres", "ledgerdb", infrastructur
 
 // Parameters
 var simulatorApiKey = builder.AddSimulatorApiKey();
+var adminKey = builder.AddAdminKey();
 
 // Provider simulators: OpenAI-compatible stand-ins for every provider, one per region, with fault-injection commands.
 var providersGlobal = builder.AddProviderSimulator("providers-global", Regions.Global, port: 5090, simulatorApiKey);
@@ -57,12 +58,13 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithConfigurationSection("HealthProbe")
     .WithHttpHealthCheck("/health");
 
-// Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports and budget status.
+// Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, and the virtual keys' admin API.
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithAppHostEnvironment()
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledgerDb).WaitFor(ledgerDb)
+    .WithEnvironment("Admin__Key", adminKey)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -1,0 +1,10 @@
+namespace AspireRouter.CostLedger.Keys;
+
+/// <summary>The configuration section <c>Admin</c>: the key that guards <c>/v1/admin</c> and sees every team's spend.</summary>
+public sealed class AdminOptions
+{
+    public const string SectionName = "Admin";
+
+    /// <summary>The admin key (the AppHost's secret parameter <c>admin-key</c>). Null (the default): the admin API refuses every call.</summary>
+    public string? Key { get; set; }
+}

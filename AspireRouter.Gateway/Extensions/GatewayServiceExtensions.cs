@@ -74,6 +74,9 @@ public static class GatewayServiceExtensions
                 ConnectTimeout = TimeSpan.FromSeconds(5),
                 MaxConnectionsPerServer = int.MaxValue,
             })
+            // The provider keys travel in Authorization, and HttpClient's own Trace logging prints request headers: no
+            // HttpClient loggers on this client. Attempts are logged by the gateway and traced by the HttpClient instrumentation.
+            .RemoveAllLoggers()
             .WithoutResilienceDefaults();
 
         builder.AddRedisClient("redis");

@@ -33,11 +33,13 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddScoped<CostWriter>();
         builder.Services.AddScoped<SpendQuery>();
         builder.Services.AddScoped<BudgetStatusService>();
-        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
+        builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
+            .Validate(o => o.KeySyncInterval >= TimeSpan.FromMilliseconds(100), "Admin:KeySyncInterval must be at least 100 ms.");
         builder.Services.AddSingleton<ApiKeyPublisher>();
         builder.Services.AddHostedService<LedgerMigrator>();
         builder.Services.AddHostedService<CostStreamConsumer>();
         builder.Services.AddHostedService<BudgetAlertMonitor>();
+        builder.Services.AddHostedService<ApiKeySyncService>();
 
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(LedgerMigrator.ActivitySource.Name));
         builder.Services.AddHealthChecks()

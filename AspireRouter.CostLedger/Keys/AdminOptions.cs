@@ -7,4 +7,7 @@ public sealed class AdminOptions
 
     /// <summary>The admin key (the AppHost's secret parameter <c>admin-key</c>). Null (the default): the admin API refuses every call.</summary>
     public string? Key { get; set; }
+
+    /// <summary>How often every key row is mirrored into Redis again (after a Redis restart or flush). Default: 30 s.</summary>
+    public TimeSpan KeySyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

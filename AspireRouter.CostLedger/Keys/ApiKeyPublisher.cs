@@ -21,9 +21,13 @@ public sealed class ApiKeyPublisher(IConnectionMultiplexer redis)
         key.TokensPerMinute,
         key.RevokedAt);
 
-    public async Task PublishAsync(ApiKey key)
+    /// <summary>Writes the key's record; <paramref name="announce"/> tells the gateways to reload now (a change, not a re-sync).</summary>
+    public async Task PublishAsync(ApiKey key, bool announce = true)
     {
         await redis.GetDatabase().HashSetAsync(RedisKeys.ApiKeys, key.SecretHash, JsonSerializer.Serialize(ToRecord(key), ApiKeyJsonContext.Default.ApiKeyRecord));
-        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RedisKeys.ApiKeyChanges), key.SecretHash);
+        if (announce)
+        {
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RedisKeys.ApiKeyChanges), key.SecretHash);
+        }
     }
 }

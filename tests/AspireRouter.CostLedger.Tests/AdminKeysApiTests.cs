@@ -16,7 +16,7 @@ public sealed class AdminKeysApiTests(LedgerInfrastructure infrastructure)
 
     private async Task<(LedgerHarness Harness, HttpClient Admin)> StartAsync()
     {
-        var harness = await LedgerHarness.CreateAsync(infrastructure, new Dictionary<string, string> { ["Admin:Key"] = AdminKey });
+        var harness = await LedgerHarness.CreateAsync(infrastructure, new Dictionary<string, string> { ["Admin:Key"] = AdminKey, ["Admin:KeySyncInterval"] = "00:00:00.300" });
         var client = harness.StartLedger();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         await LedgerHarness.EventuallyAsync(async () => (await client.GetAsync("/v1/admin/keys")).IsSuccessStatusCode, "schema migrated");
@@ -54,6 +54,20 @@ public sealed class AdminKeysApiTests(LedgerInfrastructure infrastructure)
         var after = JsonSerializer.Deserialize((string)(await harness.Redis.HashGetAsync(RedisKeys.ApiKeys, ApiKeySecrets.Hash(secret)))!, ApiKeyJsonContext.Default.ApiKeyRecord)!;
         Assert.NotNull(after.RevokedAt);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/v1/admin/keys/key_missing")).StatusCode);
+    }
+
+    [Fact]
+    public async Task KeysFlushedFromRedis_AreMirroredAgain()
+    {
+        var (harness, admin) = await StartAsync();
+        await using var _ = harness;
+        using var created = await admin.PostAsJsonAsync("/v1/admin/keys", new { team = "ops", name = "ops" });
+        using var json = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        var hash = ApiKeySecrets.Hash(json.RootElement.GetProperty("secret").GetString()!);
+
+        await harness.Redis.KeyDeleteAsync(RedisKeys.ApiKeys);
+
+        await LedgerHarness.EventuallyAsync(async () => await harness.Redis.HashExistsAsync(RedisKeys.ApiKeys, hash), "key mirrored again", TimeSpan.FromSeconds(10));
     }
 
     [Theory]

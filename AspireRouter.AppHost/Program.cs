@@ -1,3 +1,4 @@
+using AspireRouter.AppHost.Gateways;
 using AspireRouter.AppHost.Infrastructure;
 using AspireRouter.AppHost.Providers;
 using AspireRouter.AppHost.Simulators;
@@ -14,6 +15,7 @@ var ledgerDb = builder.AddPostgresDatabase("postgres", "ledgerdb", infrastructur
 
 // Parameters
 var simulatorApiKey = builder.AddSimulatorApiKey();
+var adminKey = builder.AddAdminKey();
 
 // Provider simulators: OpenAI-compatible stand-ins for every provider, one per region, with fault-injection commands.
 var providersGlobal = builder.AddProviderSimulator("providers-global", Regions.Global, port: 5090, simulatorApiKey);
@@ -22,13 +24,15 @@ var providersCn = builder.AddProviderSimulator("providers-cn", Regions.Cn, port:
 // Real endpoints where configured (always when publishing), the simulators elsewhere.
 var providers = ProviderEndpoints.Create(builder, simulatorApiKey, providersGlobal, providersCn);
 
-// Gateways: one per region, sharing Redis. The AppHost's Registry section (e.g. Registry:Categories:regional-cn:FallbackToGlobal)
-// reaches both gateways and the probe; provider endpoints are set after it, from Providers:{id}:{region}.
+// Gateways: one per region, sharing Redis (breakers, latency, budgets, virtual keys, rate limits); run mode also takes the
+// local development key. The AppHost's Registry section (e.g. Registry:Categories:regional-cn:FallbackToGlobal) reaches
+// both gateways and the probe; provider endpoints are set after it, from Providers:{id}:{region}.
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfileName: null)
     .WithLocalHttpEndpoint(5080)
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Global)
+    .WithGatewayAuth()
     .WithReference(redis).WaitFor(redis)
     .WithConfigurationSection("Registry")
     .WithProviderEndpoints(providers, Regions.Global)
@@ -40,6 +44,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileNam
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Cn)
+    .WithGatewayAuth()
     .WithReference(redis).WaitFor(redis)
     .WithConfigurationSection("Registry")
     .WithProviderEndpoints(providers, Regions.Cn)
@@ -58,12 +63,13 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithConfigurationSection("HealthProbe")
     .WithHttpHealthCheck("/health");
 
-// Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports and budget status.
+// Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, and the virtual keys' admin API.
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithAppHostEnvironment()
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledgerDb).WaitFor(ledgerDb)
+    .WithEnvironment("Admin__Key", adminKey)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

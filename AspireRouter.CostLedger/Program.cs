@@ -1,4 +1,5 @@
 using AspireRouter.CostLedger.Extensions;
+using AspireRouter.CostLedger.Keys;
 using AspireRouter.CostLedger.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapSpendApi();
+app.MapAdminKeysApi();
 
 app.Run();
 

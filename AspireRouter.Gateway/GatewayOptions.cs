@@ -17,6 +17,9 @@ public sealed class GatewayOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Longest time a client may take to send its whole body; a slower one (slow-loris) gets a 408. Default: 30 s.</summary>
+    public TimeSpan BodyReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Base delay of exponential backoff between attempts on the same model. Default: 200 ms.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -58,6 +61,11 @@ public sealed class GatewayOptionsRulesValidator : IValidateOptions<GatewayOptio
         if (options.StreamStallTimeout <= TimeSpan.Zero || options.StreamFirstByteTimeout <= TimeSpan.Zero)
         {
             errors.Add($"Gateway:StreamStallTimeout and StreamFirstByteTimeout must be positive (got {options.StreamStallTimeout}, {options.StreamFirstByteTimeout}).");
+        }
+
+        if (options.BodyReadTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"Gateway:BodyReadTimeout must be positive (got {options.BodyReadTimeout}).");
         }
 
         if (options.MaxRequestTimeout < TimeSpan.FromSeconds(1))

@@ -50,6 +50,19 @@ public static class RedisKeys
     /// <see cref="BudgetAlertFields"/>.
     /// </summary>
     public const string BudgetAlerts = Prefix + "budget-alerts";
+
+    /// <summary>Virtual API keys: <c>ar:keys</c>, a hash of SHA-256(secret) → <c>ApiKeyRecord</c> JSON, written by the ledger.</summary>
+    public const string ApiKeys = Prefix + "keys";
+
+    /// <summary>Pub/sub channel on which a changed key's hash is announced, so gateways drop their cached copy at once.</summary>
+    public const string ApiKeyChanges = Prefix + "keys:changed";
+
+    /// <summary>
+    /// A key's usage counter in one minute window: <c>ar:rl:{keyId}:{kind}:{minute}</c> with <paramref name="kind"/>
+    /// <c>req</c> or <c>tok</c> and <paramref name="minute"/> Unix minutes. Expires two minutes after its window.
+    /// </summary>
+    public static string RateWindow(string keyId, string kind, long minute) =>
+        $"{Prefix}rl:{keyId}:{kind}:{minute.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>

@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AspireRouter.CostLedger.Data;
 
-/// <summary>The cost ledger: one row per request, daily rollups, and the budget alerts already raised.</summary>
+/// <summary>The cost ledger: one row per request, daily rollups, the budget alerts already raised, and the virtual API keys.</summary>
 public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) : DbContext(options)
 {
     public DbSet<CostEntry> CostEntries => Set<CostEntry>();
     public DbSet<DailyRollup> DailyRollups => Set<DailyRollup>();
     public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

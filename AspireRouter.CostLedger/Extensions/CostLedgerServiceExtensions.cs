@@ -2,12 +2,13 @@ using AspireRouter.Contracts.Registry;
 using AspireRouter.CostLedger.Budgets;
 using AspireRouter.CostLedger.Data;
 using AspireRouter.CostLedger.Ingestion;
+using AspireRouter.CostLedger.Keys;
 using AspireRouter.CostLedger.Reports;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.CostLedger.Extensions;
 
-/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, reports and budgets.</summary>
+/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, reports, budgets and API keys.</summary>
 public static class CostLedgerServiceExtensions
 {
     public static WebApplicationBuilder AddCostLedgerServices(this WebApplicationBuilder builder)
@@ -32,9 +33,13 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddScoped<CostWriter>();
         builder.Services.AddScoped<SpendQuery>();
         builder.Services.AddScoped<BudgetStatusService>();
+        builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
+            .Validate(o => o.KeySyncInterval >= TimeSpan.FromMilliseconds(100), "Admin:KeySyncInterval must be at least 100 ms.");
+        builder.Services.AddSingleton<ApiKeyPublisher>();
         builder.Services.AddHostedService<LedgerMigrator>();
         builder.Services.AddHostedService<CostStreamConsumer>();
         builder.Services.AddHostedService<BudgetAlertMonitor>();
+        builder.Services.AddHostedService<ApiKeySyncService>();
 
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(LedgerMigrator.ActivitySource.Name));
         builder.Services.AddHealthChecks()

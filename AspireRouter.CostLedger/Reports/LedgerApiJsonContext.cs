@@ -8,4 +8,8 @@ namespace AspireRouter.CostLedger.Reports;
 [JsonSerializable(typeof(SavingsReport))]
 [JsonSerializable(typeof(BudgetsReport))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(Keys.CreateApiKeyRequest))]
+[JsonSerializable(typeof(Keys.CreatedApiKey))]
+[JsonSerializable(typeof(Keys.ApiKeyView))]
+[JsonSerializable(typeof(Keys.ApiKeyList))]
 internal sealed partial class LedgerApiJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Text.Unicode;
+using AspireRouter.Gateway.Auth;
 using AspireRouter.Gateway.Budgets;
 using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Costs;
@@ -29,12 +30,27 @@ public static class ChatCompletionsApi
         ChatExecutor executor,
         BudgetGuard budgets,
         IPromptClassifier classifier,
+        ApiKeyAuthenticator authenticator,
+        RateLimiter rateLimiter,
         IOptions<GatewayOptions> options)
     {
         var requestId = RequestIds.FromOrNew(context.Request.Headers[RoutingHeaders.RequestId]);
         context.Response.Headers[RoutingHeaders.RequestId] = requestId;
 
-        var (body, readError) = await RequestBodyReader.ReadAsync(context, options.Value.MaxRequestBodyBytes);
+        // The key is checked before the body is read: an unknown caller costs no body buffering.
+        var (key, authError) = await authenticator.AuthenticateAsync(context.Request);
+        if (authError is not null)
+        {
+            await OpenAiErrors.WriteAsync(context, authError);
+            return;
+        }
+
+        if (key is not null)
+        {
+            context.Features.Set(key);
+        }
+
+        var (body, readError) = await RequestBodyReader.ReadAsync(context, options.Value.MaxRequestBodyBytes, options.Value.BodyReadTimeout);
         if (readError is not null)
         {
             if (readError.Status != 0)
@@ -65,6 +81,11 @@ public static class ChatCompletionsApi
             return;
         }
 
+        if (key is not null)
+        {
+            attribution = attribution with { Team = key.Team, ApiKeyId = key.KeyId };
+        }
+
         var registry = registryProvider.Current;
         var target = CategoryResolver.Resolve(registry, classifier, request, context.Request.Headers[CategoryResolver.CategoryHeader], out var resolveError);
         if (target is null)
@@ -73,14 +94,33 @@ public static class ChatCompletionsApi
             return;
         }
 
-        // The seam for key-based residency (virtual API keys): pass the key's region as fromKey; the header cannot loosen it.
-        if (!ResidencyRequirement.TryResolve(registry, context.Request.Headers[ResidencyRequirement.Header], fromKey: null, out var residency, out var residencyError))
+        // A key's own policy first: a category or residency it may not use is a 403.
+        if (key is not null && KeyPolicy.Check(key, target, context.Request.Headers) is { } policyError)
+        {
+            await OpenAiErrors.WriteAsync(context, policyError);
+            return;
+        }
+
+        // A key bound to a region makes every one of its requests resident there; the header cannot loosen it.
+        if (!ResidencyRequirement.TryResolve(registry, context.Request.Headers[ResidencyRequirement.Header], fromKey: key?.Residency, out var residency, out var residencyError))
         {
             await OpenAiErrors.WriteAsync(context, residencyError!);
             return;
         }
 
         target = target with { Residency = residency };
+
+        if (key is not null)
+        {
+            var limit = await rateLimiter.AdmitAsync(key, request);
+            RateLimiter.WriteHeaders(context.Response, limit);
+            if (!limit.Allowed)
+            {
+                await OpenAiErrors.WriteAsync(context, new RequestError(StatusCodes.Status429TooManyRequests,
+                    "Rate limit reached for this API key; retry after the time in Retry-After.", "requests", null, "rate_limit_exceeded"));
+                return;
+            }
+        }
 
         if (!RequestTimeout.TryParse(context.Request.Headers[RequestTimeout.Header], options.Value.MaxRequestTimeout, out var requested, out var timeoutError))
         {

@@ -65,7 +65,7 @@ public sealed class UpstreamAttempt : IAsyncDisposable
             attempt.ContentType = response.Content.Headers.ContentType?.ToString();
             if (!response.IsSuccessStatusCode)
             {
-                attempt.Body = await ReadBoundedAsync(response, attemptToken);
+                attempt.Body = SecretRedaction.Redact(await ReadBoundedAsync(response, attemptToken), candidate.Endpoint.ApiKey);
                 attempt.RetryAfter = RetryPolicy.RetryAfter(response, time.GetUtcNow());
                 attempt.Outcome = RetryPolicy.IsRetryable(response.StatusCode) ? AttemptOutcome.Retryable : AttemptOutcome.ClientError;
                 attempt.Failure = $"HTTP {(int)response.StatusCode}";

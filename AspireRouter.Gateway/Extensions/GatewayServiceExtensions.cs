@@ -2,6 +2,7 @@ using System.Net;
 using AspireRouter.Contracts.Latency;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
+using AspireRouter.Gateway.Auth;
 using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Budgets;
 using AspireRouter.Gateway.Classification;
@@ -63,6 +64,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<ChatExecutor>();
         builder.AddCircuitBreakers();
         builder.AddCosts();
+        builder.AddApiKeys();
 
         builder.Services.AddHttpClient(AttemptRunner.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -72,6 +74,9 @@ public static class GatewayServiceExtensions
                 ConnectTimeout = TimeSpan.FromSeconds(5),
                 MaxConnectionsPerServer = int.MaxValue,
             })
+            // The provider keys travel in Authorization, and HttpClient's own Trace logging prints request headers: no
+            // HttpClient loggers on this client. Attempts are logged by the gateway and traced by the HttpClient instrumentation.
+            .RemoveAllLoggers()
             .WithoutResilienceDefaults();
 
         builder.AddRedisClient("redis");
@@ -144,6 +149,18 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BudgetGuard>(
             sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
         builder.Services.AddHostedService<BudgetWarmUpService>();
+    }
+
+    /// <summary>Virtual keys (a Redis-fed cache, refreshed in the background) and per-key rate limits.</summary>
+    private static void AddApiKeys(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        var connect = (IServiceProvider sp) => new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>);
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ApiKeyStore>(sp, connect(sp)));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RateLimiter>(sp, connect(sp)));
+        builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ApiKeyRefreshService>(sp, connect(sp)));
     }
 
     public static WebApplication MapGatewayApi(this WebApplication app)

@@ -6,9 +6,9 @@ namespace AspireRouter.Gateway.Requests;
 /// Reads the fields routing needs from a chat completion body with a forward-only <see cref="Utf8JsonReader"/>.
 /// Anything it does not need is skipped, not copied.
 /// </summary>
-public static class ChatRequestParser
+public static partial class ChatRequestParser
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = RequestLimits.MaxDepth };
 
     /// <summary>Parses <paramref name="body"/>; on failure returns null and an OpenAI-style error.</summary>
     public static ChatRequest? Parse(ReadOnlyMemory<byte> body, out RequestError? error)
@@ -104,6 +104,13 @@ public static class ChatRequestParser
             else if (name.SequenceEqual("max_completion_tokens"u8))
             {
                 if (!ReadOptionalTokenCount(ref reader, "max_completion_tokens", out maxCompletionTokens, out error))
+                {
+                    return null;
+                }
+            }
+            else if (IsSamplingParameter(name))
+            {
+                if (!ReadSamplingParameter(name, ref reader, out error))
                 {
                     return null;
                 }
@@ -226,6 +233,11 @@ public static class ChatRequestParser
 
             tally.Messages++;
             index++;
+            if (tally.Messages > RequestLimits.MaxMessages)
+            {
+                error = RequestError.Invalid($"'messages' may hold at most {RequestLimits.MaxMessages} messages.", "messages", "too_many_messages");
+                return false;
+            }
         }
 
         return true;
@@ -242,8 +254,15 @@ public static class ChatRequestParser
             case JsonTokenType.Null:
                 return true;
             case JsonTokenType.StartArray:
+                var parts = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
+                    if (++parts > RequestLimits.MaxContentParts)
+                    {
+                        error = RequestError.Invalid($"'messages[{index}].content' may hold at most {RequestLimits.MaxContentParts} parts.", $"messages[{index}].content", "too_many_content_parts");
+                        return false;
+                    }
+
                     if (reader.TokenType != JsonTokenType.StartObject)
                     {
                         error = RequestError.Invalid($"'messages[{index}].content' parts must be objects.", $"messages[{index}].content", "invalid_type");
@@ -309,9 +328,9 @@ public static class ChatRequestParser
             return true;
         }
 
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var count) || count < 1)
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var count) || count < 1 || count > RequestLimits.MaxTokens)
         {
-            error = RequestError.Invalid($"'{name}' must be a positive integer.", name, "invalid_value");
+            error = RequestError.Invalid($"'{name}' must be an integer from 1 to {RequestLimits.MaxTokens}.", name, "invalid_value");
             return false;
         }
 

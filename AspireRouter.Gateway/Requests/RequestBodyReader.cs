@@ -2,11 +2,14 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace AspireRouter.Gateway.Requests;
 
-/// <summary>Reads a request body up to a cap; a larger body is a 413, a broken one is dropped quietly.</summary>
+/// <summary>
+/// Reads a request body up to a cap and within a deadline: a larger body is a 413, one that trickles in slower than the
+/// deadline (slow-loris) is a 408, a client that disconnects is dropped quietly.
+/// </summary>
 public static class RequestBodyReader
 {
     /// <summary>Returns the body, or an error. An error with status 0 means the client is gone: write nothing.</summary>
-    public static async Task<(ReadOnlyMemory<byte> Body, RequestError? Error)> ReadAsync(HttpContext context, int maxBytes)
+    public static async Task<(ReadOnlyMemory<byte> Body, RequestError? Error)> ReadAsync(HttpContext context, int maxBytes, TimeSpan timeout)
     {
         var request = context.Request;
         if (request.ContentLength is { } declared && declared > maxBytes)
@@ -21,6 +24,8 @@ public static class RequestBodyReader
 
         var buffer = new byte[request.ContentLength is { } length and > 0 ? (int)length : 4096];
         var total = 0;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(timeout);
         try
         {
             while (true)
@@ -31,7 +36,7 @@ public static class RequestBodyReader
                     {
                         // One more byte would pass the cap: probe for it.
                         var probe = new byte[1];
-                        if (await request.Body.ReadAsync(probe, context.RequestAborted) > 0)
+                        if (await request.Body.ReadAsync(probe, deadline.Token) > 0)
                         {
                             return (default, TooLarge(maxBytes));
                         }
@@ -42,7 +47,7 @@ public static class RequestBodyReader
                     Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBytes));
                 }
 
-                var read = await request.Body.ReadAsync(buffer.AsMemory(total), context.RequestAborted);
+                var read = await request.Body.ReadAsync(buffer.AsMemory(total), deadline.Token);
                 if (read == 0)
                 {
                     break;
@@ -56,6 +61,11 @@ public static class RequestBodyReader
             return (default, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? TooLarge(maxBytes)
                 : new RequestError(ex.StatusCode, "The request body could not be read.", "invalid_request_error", null, "bad_request_body"));
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            return (default, new RequestError(StatusCodes.Status408RequestTimeout,
+                $"The request body did not arrive within {timeout.TotalSeconds:0.#} s.", "invalid_request_error", null, "request_timeout"));
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {

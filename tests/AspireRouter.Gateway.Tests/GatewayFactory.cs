@@ -8,7 +8,7 @@ namespace AspireRouter.Gateway.Tests;
 /// <summary>
 /// The gateway in-process with every provider replaced by a <see cref="StubProvider"/>. Redis points at a closed port
 /// (breakers stay local) unless <paramref name="settings"/> gives <c>ConnectionStrings:redis</c>; settings win over
-/// the defaults here.
+/// the defaults here. Requests without a key are let through (<c>Gateway:Auth:AllowAnonymous</c>) unless settings say otherwise.
 /// </summary>
 public sealed class GatewayFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
@@ -21,6 +21,7 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string>? settings
     {
         builder.UseSetting("ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false,connectTimeout=100");
         builder.UseSetting("Gateway:Region", "global");
+        builder.UseSetting("Gateway:Auth:AllowAnonymous", "true");
         builder.UseSetting("Costs:SpoolDirectory", SpoolDirectory);
         builder.UseSetting("Gateway:RetryBaseDelay", "00:00:00.010");
         builder.UseSetting("Gateway:RetryMaxDelay", "00:00:00.050");

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AspireRouter.Contracts.Keys;
+using AspireRouter.Contracts.Redis;
+using AspireRouter.Gateway.Tests.Breakers;
+using StackExchange.Redis;
+
+namespace AspireRouter.Gateway.Tests.Auth;
+
+/// <summary>
+/// Virtual keys against a real Redis with two gateway instances: 401/403 in OpenAI's shape, revocation seen by both
+/// instances within seconds, and RPM/TPM limits held across them with <c>x-ratelimit-*</c> headers.
+/// </summary>
+[Collection(RedisCollection.Name)]
+public sealed class ApiKeyGatewayTests(RedisServerFixture redis) : IAsyncLifetime
+{
+    private readonly List<GatewayFactory> _gateways = [];
+    private ConnectionMultiplexer _redis = null!;
+    private HttpClient _a = null!;
+    private HttpClient _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        var database = redis.Server.NextDatabase();
+        _redis = await redis.Server.ConnectAsync(database);
+        _a = Gateway(database);
+        _b = Gateway(database);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var gateway in _gateways)
+        {
+            await gateway.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+    }
+
+    private HttpClient Gateway(int database)
+    {
+        var gateway = new GatewayFactory(new Dictionary<string, string>
+        {
+            ["ConnectionStrings:redis"] = redis.Server.ConnectionString(database),
+            ["Gateway:Auth:AllowAnonymous"] = "false",
+            ["Gateway:Auth:RefreshInterval"] = "00:00:00.500",
+            ["Gateway:Auth:DevelopmentKey"] = "local-dev",
+        });
+        _gateways.Add(gateway);
+        return gateway.CreateClient();
+    }
+
+    private async Task<string> IssueAsync(ApiKeyRecord record)
+    {
+        var secret = ApiKeySecrets.New();
+        await PublishAsync(secret, record);
+        return secret;
+    }
+
+    private async Task PublishAsync(string secret, ApiKeyRecord record)
+    {
+        var hash = ApiKeySecrets.Hash(secret);
+        await _redis.GetDatabase().HashSetAsync(RedisKeys.ApiKeys, hash, JsonSerializer.Serialize(record, ApiKeyJsonContext.Default.ApiKeyRecord));
+        await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RedisKeys.ApiKeyChanges), hash);
+    }
+
+    private static ApiKeyRecord Key(string id, string team = "search", string[]? categories = null, string? residency = null, int? rpm = null, int? tpm = null) =>
+        new(id, team, categories ?? [], residency, rpm, tpm);
+
+    private static Task<HttpResponseMessage> Send(HttpClient client, string? secret, string model = "light", string header = "Authorization", string? residency = null, int maxTokens = 16)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"{{model}}","max_tokens":{{maxTokens}},"messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"),
+        };
+        if (secret is not null)
+        {
+            request.Headers.TryAddWithoutValidation(header, header == "Authorization" ? "Bearer " + secret : secret);
+        }
+
+        if (residency is not null)
+        {
+            request.Headers.Add("X-AspireRouter-Residency", residency);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    private static async Task<string> ErrorCode(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = json.RootElement.GetProperty("error");
+        Assert.True(error.TryGetProperty("message", out _) && error.TryGetProperty("type", out _) && error.TryGetProperty("param", out _));
+        return error.GetProperty("code").GetString()!;
+    }
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.Single() : "";
+
+    [Fact]
+    public async Task MissingKey_Is401()
+    {
+        using var response = await Send(_a, null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_api_key", await ErrorCode(response));
+    }
+
+    [Fact]
+    public async Task UnknownKey_Is401_AndTheSecretIsNotEchoed()
+    {
+        var secret = ApiKeySecrets.New();
+        using var response = await Send(_a, secret);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain(secret, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("invalid_api_key", await ErrorCode(response));
+    }
+
+    [Theory]
+    [InlineData("Authorization")]
+    [InlineData("api-key")]
+    [InlineData("x-api-key")]
+    public async Task ValidKey_InAnyHeader_IsServed(string header)
+    {
+        var secret = await IssueAsync(Key("key_hdr"));
+
+        using var response = await Send(_a, secret, header: header);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task DevelopmentKey_IsServed_WithoutAnyKeyInRedis()
+    {
+        using var response = await Send(_a, "local-dev", model: "reasoning");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task CategoryNotAllowed_Is403_IncludingAutosPick()
+    {
+        var secret = await IssueAsync(Key("key_cat", categories: ["light"]));
+
+        using var allowed = await Send(_a, secret, model: "light");
+        using var refused = await Send(_a, secret, model: "reasoning");
+        using var direct = await Send(_a, secret, model: "qwen-3-8b");
+
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("category_not_allowed", await ErrorCode(refused));
+        Assert.Equal(HttpStatusCode.Forbidden, direct.StatusCode);
+    }
+
+    [Fact]
+    public async Task ResidencyKey_AskingForAnotherResidency_Is403()
+    {
+        var secret = await IssueAsync(Key("key_cn", residency: "cn"));
+
+        using var refused = await Send(_a, secret, residency: "global");
+        using var same = await Send(_a, secret, residency: "cn");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("residency_not_allowed", await ErrorCode(refused));
+        Assert.NotEqual(HttpStatusCode.Forbidden, same.StatusCode);
+    }
+
+    [Fact]
+    public async Task ResidencyKey_WithoutTheHeader_IsResidentInItsRegion()
+    {
+        var secret = await IssueAsync(Key("key_cn_only", residency: "cn"));
+
+        using var response = await Send(_a, secret);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("cn", Header(response, "X-AspireRouter-Region"));
+        Assert.Equal("cn", Header(response, "X-AspireRouter-Residency"));
+    }
+
+    [Fact]
+    public async Task Revocation_IsSeenByBothInstances_WithinSeconds()
+    {
+        var secret = await IssueAsync(Key("key_rev"));
+        using (var first = await Send(_a, secret))
+        using (var second = await Send(_b, secret))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        }
+
+        await Task.Delay(1500); // both instances now hold the key in their cache
+        await PublishAsync(secret, Key("key_rev") with { RevokedAt = DateTimeOffset.UtcNow });
+
+        var clock = Stopwatch.StartNew();
+        var revokedOn = new HashSet<HttpClient>();
+        while (revokedOn.Count < 2 && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            foreach (var client in new[] { _a, _b })
+            {
+                using var response = await Send(client, secret);
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    revokedOn.Add(client);
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(2, revokedOn.Count);
+    }
+
+    [Fact]
+    public async Task RequestsPerMinute_AreSharedAcrossInstances_With429AndHeaders()
+    {
+        var secret = await IssueAsync(Key("key_rpm", rpm: 3));
+
+        using var one = await Send(_a, secret);
+        using var two = await Send(_b, secret);
+        using var three = await Send(_a, secret);
+        using var four = await Send(_b, secret);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], new[] { one.StatusCode, two.StatusCode, three.StatusCode });
+        Assert.Equal("3", Header(one, "x-ratelimit-limit-requests"));
+        Assert.Equal("2", Header(one, "x-ratelimit-remaining-requests"));
+        Assert.Equal("0", Header(three, "x-ratelimit-remaining-requests"));
+        Assert.EndsWith("s", Header(one, "x-ratelimit-reset-requests"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, four.StatusCode);
+        Assert.Equal("rate_limit_exceeded", await ErrorCode(four));
+        Assert.InRange(int.Parse(Header(four, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+    }
+
+    [Fact]
+    public async Task TokensPerMinute_ChargeThePromptAndMaxTokens_AcrossInstances()
+    {
+        var secret = await IssueAsync(Key("key_tpm", tpm: 1000));
+
+        using var first = await Send(_a, secret, maxTokens: 600);
+        using var second = await Send(_b, secret, maxTokens: 600);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("1000", Header(first, "x-ratelimit-limit-tokens"));
+        Assert.InRange(int.Parse(Header(first, "x-ratelimit-remaining-tokens"), System.Globalization.CultureInfo.InvariantCulture), 300, 399);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Equal("rate_limit_exceeded", await ErrorCode(second));
+    }
+}

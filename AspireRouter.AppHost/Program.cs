@@ -70,6 +70,7 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledgerDb).WaitFor(ledgerDb)
     .WithEnvironment("Admin__Key", adminKey)
+    .WithLedgerReportAccess()
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -40,4 +40,13 @@ public static class GatewayAuthExtensions
             .WithEnvironment("Gateway__Auth__DevelopmentKey", LocalDevelopmentKey)
             .WithEnvironment("Gateway__Auth__AllowAnonymous", "true");
     }
+
+    /// <summary>
+    /// Run mode: spend reports answer without a key too (the README's curl examples); publish mode: the admin key sees
+    /// every team, a team's virtual key only its own.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithLedgerReportAccess(this IResourceBuilder<ProjectResource> ledger) =>
+        ledger.ApplicationBuilder.ExecutionContext.IsPublishMode
+            ? ledger
+            : ledger.WithEnvironment("Admin__AllowAnonymousReports", "true");
 }

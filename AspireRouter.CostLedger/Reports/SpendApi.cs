@@ -16,7 +16,7 @@ public static class SpendApi
 
     public static IEndpointRouteBuilder MapSpendApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1").WithTags("Spend");
+        var api = app.MapGroup("/v1").WithTags("Spend").AddEndpointFilter<ReportScopeFilter>();
         api.MapGet("/spend", GetSpendAsync).WithName("GetSpend").WithSummary("Spend totals over [from, to) grouped by team, user, feature, category, model, region or day.");
         api.MapGet("/spend.csv", GetSpendCsvAsync).WithName("GetSpendCsv").WithSummary("The same report as CSV.");
         api.MapGet("/spend/savings", GetSavingsAsync).WithName("GetSavings").WithSummary("Saving against sending each category's traffic to its most expensive chain model.");
@@ -25,26 +25,26 @@ public static class SpendApi
     }
 
     internal static async Task<Results<Ok<SpendReport>, BadRequest<ErrorResponse>>> GetSpendAsync(
-        string? from, string? to, string? groupBy, SpendQuery query, TimeProvider time, CancellationToken ct)
+        string? from, string? to, string? groupBy, SpendQuery query, TimeProvider time, HttpContext context, CancellationToken ct)
     {
         if (ReportRange.TryParse(from, to, groupBy, time, out var range, out var error) is false)
         {
             return TypedResults.BadRequest(error);
         }
 
-        var rows = await query.GroupAsync(range.From, range.To, range.GroupBy, ct);
+        var rows = await query.GroupAsync(range.From, range.To, range.GroupBy, ReportScope.From(context).Team, ct);
         return TypedResults.Ok(new SpendReport(range.From, range.To, range.GroupBy, Total(rows), rows));
     }
 
     internal static async Task<Results<FileContentHttpResult, BadRequest<ErrorResponse>>> GetSpendCsvAsync(
-        string? from, string? to, string? groupBy, SpendQuery query, TimeProvider time, CancellationToken ct)
+        string? from, string? to, string? groupBy, SpendQuery query, TimeProvider time, HttpContext context, CancellationToken ct)
     {
         if (ReportRange.TryParse(from, to, groupBy, time, out var range, out var error) is false)
         {
             return TypedResults.BadRequest(error);
         }
 
-        var rows = await query.GroupAsync(range.From, range.To, range.GroupBy, ct);
+        var rows = await query.GroupAsync(range.From, range.To, range.GroupBy, ReportScope.From(context).Team, ct);
         var csv = new StringBuilder();
         csv.Append(range.GroupBy).Append(",requests,input_tokens,cached_input_tokens,output_tokens,reasoning_tokens,cost_usd\n");
         foreach (var row in rows)
@@ -58,21 +58,25 @@ public static class SpendApi
     }
 
     internal static async Task<Results<Ok<SavingsReport>, BadRequest<ErrorResponse>>> GetSavingsAsync(
-        string? from, string? to, SpendQuery query, TimeProvider time, CancellationToken ct)
+        string? from, string? to, SpendQuery query, TimeProvider time, HttpContext context, CancellationToken ct)
     {
         if (ReportRange.TryParse(from, to, null, time, out var range, out var error) is false)
         {
             return TypedResults.BadRequest(error);
         }
 
-        var categories = await query.SavingsAsync(range.From, range.To, ct);
+        var categories = await query.SavingsAsync(range.From, range.To, ReportScope.From(context).Team, ct);
         decimal actual = categories.Sum(c => c.ActualCostUsd), baseline = categories.Sum(c => c.BaselineCostUsd);
         return TypedResults.Ok(new SavingsReport(range.From, range.To, actual, baseline, baseline - actual,
             SpendQuery.Percent(baseline - actual, baseline), categories));
     }
 
-    internal static async Task<Ok<BudgetsReport>> GetBudgetsAsync(BudgetStatusService budgets, CancellationToken ct) =>
-        TypedResults.Ok(new BudgetsReport(await budgets.GetAsync(ct)));
+    internal static async Task<Ok<BudgetsReport>> GetBudgetsAsync(BudgetStatusService budgets, HttpContext context, CancellationToken ct)
+    {
+        var team = ReportScope.From(context).Team;
+        var all = await budgets.GetAsync(ct);
+        return TypedResults.Ok(new BudgetsReport(team is null ? all : [.. all.Where(b => b.Team == team)]));
+    }
 
     private static SpendRow Total(IReadOnlyList<SpendRow> rows) => new("total",
         rows.Sum(r => r.Requests), rows.Sum(r => r.InputTokens), rows.Sum(r => r.CachedInputTokens),

@@ -16,9 +16,10 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
     public const string NoValue = "(none)";
     public static readonly string[] Groupings = ["team", "user", "feature", "category", "model", "region", "day"];
 
-    public async Task<IReadOnlyList<SpendRow>> GroupAsync(DateTimeOffset from, DateTimeOffset to, string groupBy, CancellationToken ct)
+    /// <summary>Totals over [from, to) per <paramref name="groupBy"/>; only <paramref name="team"/>'s rows when given.</summary>
+    public async Task<IReadOnlyList<SpendRow>> GroupAsync(DateTimeOffset from, DateTimeOffset to, string groupBy, string? team, CancellationToken ct)
     {
-        var rows = db.CostEntries.AsNoTracking().Where(e => e.OccurredAt >= from && e.OccurredAt < to);
+        var rows = InRange(from, to, team);
         if (groupBy == "day")
         {
             var days = await rows.GroupBy(e => e.Day)
@@ -47,9 +48,10 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
             .Select(r => new SpendRow(r.Key ?? NoValue, r.Requests, r.Input, r.Cached, r.Output, r.Reasoning, r.Cost))];
     }
 
-    public async Task<IReadOnlyList<CategorySaving>> SavingsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>Actual against baseline cost per category over [from, to); only <paramref name="team"/>'s rows when given.</summary>
+    public async Task<IReadOnlyList<CategorySaving>> SavingsAsync(DateTimeOffset from, DateTimeOffset to, string? team, CancellationToken ct)
     {
-        var categories = await db.CostEntries.AsNoTracking().Where(e => e.OccurredAt >= from && e.OccurredAt < to)
+        var categories = await InRange(from, to, team)
             .GroupBy(e => e.Category)
             .Select(g => new { Category = g.Key, Requests = g.LongCount(), Input = g.Sum(e => e.InputTokens), Cached = g.Sum(e => e.CachedInputTokens),
                 Output = g.Sum(e => e.OutputTokens), Cost = g.Sum(e => e.CostUsd), Baseline = g.Sum(e => e.BaselineCostUsd) })
@@ -62,6 +64,12 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
             c.Baseline,
             c.Baseline - c.Cost,
             Percent(c.Baseline - c.Cost, c.Baseline)))];
+    }
+
+    private IQueryable<CostEntry> InRange(DateTimeOffset from, DateTimeOffset to, string? team)
+    {
+        var rows = db.CostEntries.AsNoTracking().Where(e => e.OccurredAt >= from && e.OccurredAt < to);
+        return team is null ? rows : rows.Where(e => e.Team == team);
     }
 
     public static decimal? Percent(decimal part, decimal whole) => whole > 0 ? Math.Round(part / whole * 100m, 2) : null;

@@ -49,6 +49,8 @@ public sealed class LedgerHarness : IAsyncDisposable
             ["Ingestion:RetryMaxDelay"] = "00:00:01",
             ["Ingestion:LagRefreshInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Report tests without keys see every team, as in local development; SpendScopeTests turn it off.
+            ["Admin:AllowAnonymousReports"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -16,6 +16,8 @@ namespace AspireRouter.Contracts.Keys;
 /// <param name="RequestsPerMinute">RPM limit; null means unlimited.</param>
 /// <param name="TokensPerMinute">TPM limit (prompt estimate + max_tokens at admission); null means unlimited.</param>
 /// <param name="RevokedAt">When the key was revoked; a revoked key is refused.</param>
+/// <param name="DailyBudgetUsd">Daily USD limit of the key's own spend, reserved atomically at the gateway; null means none.</param>
+/// <param name="MonthlyBudgetUsd">Monthly USD limit of the key's own spend; null means none.</param>
 public sealed record ApiKeyRecord(
     string Id,
     string Team,
@@ -23,7 +25,9 @@ public sealed record ApiKeyRecord(
     string? Residency,
     int? RequestsPerMinute,
     int? TokensPerMinute,
-    DateTimeOffset? RevokedAt = null);
+    DateTimeOffset? RevokedAt = null,
+    decimal? DailyBudgetUsd = null,
+    decimal? MonthlyBudgetUsd = null);
 
 /// <summary>Key secrets: generation and the hash under which they are stored.</summary>
 public static class ApiKeySecrets

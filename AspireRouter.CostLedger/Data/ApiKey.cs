@@ -24,6 +24,13 @@ public sealed class ApiKey
 
     public int? RequestsPerMinute { get; init; }
     public int? TokensPerMinute { get; init; }
+
+    /// <summary>Daily USD limit of the key's own spend (enforced at the gateway); null means none.</summary>
+    public decimal? DailyBudgetUsd { get; init; }
+
+    /// <summary>Monthly USD limit of the key's own spend; null means none.</summary>
+    public decimal? MonthlyBudgetUsd { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -16,6 +16,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.DisplayPrefix).HasMaxLength(16);
         builder.Property(k => k.AllowedCategories).HasMaxLength(LedgerLimits.TextLength);
         builder.Property(k => k.Residency).HasMaxLength(16);
+        builder.Property(k => k.DailyBudgetUsd).HasPrecision(LedgerLimits.MoneyPrecision, LedgerLimits.MoneyScale);
+        builder.Property(k => k.MonthlyBudgetUsd).HasPrecision(LedgerLimits.MoneyPrecision, LedgerLimits.MoneyScale);
         builder.HasIndex(k => k.SecretHash).IsUnique();
         builder.HasIndex(k => k.Team);
     }

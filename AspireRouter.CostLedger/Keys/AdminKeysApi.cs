@@ -39,6 +39,8 @@ public static class AdminKeysApi
             Residency = body.Residency,
             RequestsPerMinute = body.RequestsPerMinute,
             TokensPerMinute = body.TokensPerMinute,
+            DailyBudgetUsd = body.DailyBudgetUsd,
+            MonthlyBudgetUsd = body.MonthlyBudgetUsd,
             CreatedAt = time.GetUtcNow(),
         };
         db.ApiKeys.Add(key);
@@ -95,6 +97,11 @@ public static class AdminKeysApi
             return ErrorResponse.Invalid("'requestsPerMinute' and 'tokensPerMinute' must be positive or null.", "requestsPerMinute");
         }
 
+        if (body.DailyBudgetUsd is <= 0 or > 1_000_000_000m || body.MonthlyBudgetUsd is <= 0 or > 1_000_000_000m)
+        {
+            return ErrorResponse.Invalid("'dailyBudgetUsd' and 'monthlyBudgetUsd' must be positive USD amounts (at most 1e9) or null.", "dailyBudgetUsd");
+        }
+
         return null;
     }
 
@@ -102,15 +109,17 @@ public static class AdminKeysApi
         value is { Length: > 0 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static ApiKeyView View(ApiKey key) => new(key.Id, key.Team, key.Name, key.DisplayPrefix,
-        ApiKeyPublisher.ToRecord(key).AllowedCategories, key.Residency, key.RequestsPerMinute, key.TokensPerMinute, key.CreatedAt, key.RevokedAt);
+        ApiKeyPublisher.ToRecord(key).AllowedCategories, key.Residency, key.RequestsPerMinute, key.TokensPerMinute,
+        key.DailyBudgetUsd, key.MonthlyBudgetUsd, key.CreatedAt, key.RevokedAt);
 }
 
-public sealed record CreateApiKeyRequest(string? Team, string? Name, IReadOnlyList<string>? AllowedCategories, string? Residency, int? RequestsPerMinute, int? TokensPerMinute);
+public sealed record CreateApiKeyRequest(string? Team, string? Name, IReadOnlyList<string>? AllowedCategories, string? Residency, int? RequestsPerMinute, int? TokensPerMinute,
+    decimal? DailyBudgetUsd = null, decimal? MonthlyBudgetUsd = null);
 
 /// <summary>A new key: <see cref="Secret"/> is shown here once and never again.</summary>
 public sealed record CreatedApiKey(string Secret, ApiKeyView Key);
 
 public sealed record ApiKeyView(string Id, string Team, string Name, string Prefix, IReadOnlyList<string> AllowedCategories, string? Residency,
-    int? RequestsPerMinute, int? TokensPerMinute, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+    int? RequestsPerMinute, int? TokensPerMinute, decimal? DailyBudgetUsd, decimal? MonthlyBudgetUsd, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> Keys);

@@ -19,7 +19,9 @@ public sealed class ApiKeyPublisher(IConnectionMultiplexer redis)
         key.Residency,
         key.RequestsPerMinute,
         key.TokensPerMinute,
-        key.RevokedAt);
+        key.RevokedAt,
+        key.DailyBudgetUsd,
+        key.MonthlyBudgetUsd);
 
     /// <summary>Writes the key's record; <paramref name="announce"/> tells the gateways to reload now (a change, not a re-sync).</summary>
     public async Task PublishAsync(ApiKey key, bool announce = true)

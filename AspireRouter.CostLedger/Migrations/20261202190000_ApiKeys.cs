@@ -24,6 +24,8 @@ namespace AspireRouter.CostLedger.Migrations
                     residency = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     requests_per_minute = table.Column<int>(type: "integer", nullable: true),
                     tokens_per_minute = table.Column<int>(type: "integer", nullable: true),
+                    daily_budget_usd = table.Column<decimal>(type: "numeric(20,10)", precision: 20, scale: 10, nullable: true),
+                    monthly_budget_usd = table.Column<decimal>(type: "numeric(20,10)", precision: 20, scale: 10, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },

@@ -39,11 +39,21 @@ namespace AspireRouter.CostLedger.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<decimal?>("DailyBudgetUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("daily_budget_usd");
+
                     b.Property<string>("DisplayPrefix")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("display_prefix");
+
+                    b.Property<decimal?>("MonthlyBudgetUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("monthly_budget_usd");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -129,22 +129,34 @@ public static class ChatCompletionsApi
         }
 
         var candidates = planner.Plan(target, request);
+        // The team's budget, then the key's own: both reserved before sending, both settled with the real cost after.
         var budget = await budgets.ReserveAsync(attribution.Team, requestId, request, candidates);
-        if (budget.Error is not null)
+        var keyBudget = budget.Error is null && key is not null
+            ? await budgets.ReserveForKeyAsync(key, requestId, request, candidates)
+            : BudgetGuard.Decision.Unlimited;
+        if ((budget.Error ?? keyBudget.Error) is { } budgetError)
         {
-            if (budget.RetryAfter is { } retryAfter)
+            if (budget.Reservation is { } released)
+            {
+                await budgets.SettleAsync(released, 0m);
+            }
+
+            if ((budget.RetryAfter ?? keyBudget.RetryAfter) is { } retryAfter)
             {
                 context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            await OpenAiErrors.WriteAsync(context, budget.Error);
+            await OpenAiErrors.WriteAsync(context, budgetError);
             return;
         }
 
         var cost = await executor.ExecuteAsync(context, request, target, candidates, requestId, ChatExecutor.TimeoutFor(target, requested), attribution);
-        if (budget.Reservation is { } reservation)
+        foreach (var reservation in new[] { budget.Reservation, keyBudget.Reservation })
         {
-            await budgets.SettleAsync(reservation, cost.CostUsd);
+            if (reservation is not null)
+            {
+                await budgets.SettleAsync(reservation, cost.CostUsd);
+            }
         }
     }
 }

@@ -39,10 +39,25 @@ public sealed partial class BudgetGuard(
     /// <summary>Budget held for one request.</summary>
     public sealed record Reservation(string Id, string Team, TeamBudget Budget, DateOnly Day, long AmountMicroUsd);
 
-    public async Task<Decision> ReserveAsync(string team, string requestId, ChatRequest request, CandidateList candidates)
+    public async Task<Decision> ReserveAsync(string team, string requestId, ChatRequest request, CandidateList candidates) =>
+        options.CurrentValue.Teams.TryGetValue(team, out var budget)
+            ? await ReserveAsync(team, $"Team '{team}'", budget, requestId, request, candidates)
+            : Decision.Unlimited;
+
+    /// <summary>
+    /// Reserves against a virtual key's own budget (in <c>ar:budget:key:{id}:…</c>, apart from its team's), the same
+    /// way as a team's: the same script, the same 429 when it would be overrun.
+    /// </summary>
+    public async Task<Decision> ReserveForKeyAsync(Auth.AuthenticatedKey key, string requestId, ChatRequest request, CandidateList candidates) =>
+        key.DailyBudgetUsd is null && key.MonthlyBudgetUsd is null
+            ? Decision.Unlimited
+            : await ReserveAsync($"key:{key.KeyId}", $"API key '{key.KeyId}'",
+                new TeamBudget { DailyUsd = key.DailyBudgetUsd, MonthlyUsd = key.MonthlyBudgetUsd }, requestId, request, candidates);
+
+    private async Task<Decision> ReserveAsync(string team, string subject, TeamBudget budget, string requestId, ChatRequest request, CandidateList candidates)
     {
         var current = options.CurrentValue;
-        if (!current.Teams.TryGetValue(team, out var budget) || (budget.DailyUsd is null && budget.MonthlyUsd is null) || candidates.Candidates.Count == 0)
+        if ((budget.DailyUsd is null && budget.MonthlyUsd is null) || candidates.Candidates.Count == 0)
         {
             return Decision.Unlimited;
         }
@@ -77,7 +92,7 @@ public sealed partial class BudgetGuard(
             var period = (long)result[1] == 1 ? "day" : "month";
             metrics.BudgetRejected(team, period);
             var message = string.Create(CultureInfo.InvariantCulture,
-                $"Team '{team}' has reached its {(period == "day" ? "daily" : "monthly")} budget of ${FromMicro((long)result[4])}: ${FromMicro((long)result[2])} spent and ${FromMicro((long)result[3])} reserved by requests in flight; this request could cost up to ${estimate:0.######}.");
+                $"{subject} has reached its {(period == "day" ? "daily" : "monthly")} budget of ${FromMicro((long)result[4])}: ${FromMicro((long)result[2])} spent and ${FromMicro((long)result[3])} reserved by requests in flight; this request could cost up to ${estimate:0.######}.");
             LogRejected(logger, team, period, requestId);
             return new Decision(null, new RequestError(StatusCodes.Status429TooManyRequests, message, "insufficient_quota", null, "budget_exceeded"),
                 period == "day" ? UntilNextDay(now) : UntilNextMonth(now));

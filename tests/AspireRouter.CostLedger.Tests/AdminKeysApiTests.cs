@@ -30,7 +30,7 @@ public sealed class AdminKeysApiTests(LedgerInfrastructure infrastructure)
         await using var _ = harness;
 
         using var created = await admin.PostAsJsonAsync("/v1/admin/keys",
-            new { team = "search", name = "search prod", allowedCategories = new[] { "light", "general" }, residency = "cn", requestsPerMinute = 60, tokensPerMinute = 100000 });
+            new { team = "search", name = "search prod", allowedCategories = new[] { "light", "general" }, residency = "cn", requestsPerMinute = 60, tokensPerMinute = 100000, dailyBudgetUsd = 5.5m, monthlyBudgetUsd = 100m });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using var json = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
         var secret = json.RootElement.GetProperty("secret").GetString()!;
@@ -41,6 +41,7 @@ public sealed class AdminKeysApiTests(LedgerInfrastructure infrastructure)
         Assert.Equal((id, "search", "cn", 60, 100000), (mirrored.Id, mirrored.Team, mirrored.Residency, mirrored.RequestsPerMinute!.Value, mirrored.TokensPerMinute!.Value));
         Assert.Equal(["light", "general"], mirrored.AllowedCategories);
         Assert.Null(mirrored.RevokedAt);
+        Assert.Equal((5.5m, 100m), (mirrored.DailyBudgetUsd!.Value, mirrored.MonthlyBudgetUsd!.Value));
 
         var list = await admin.GetStringAsync("/v1/admin/keys?team=search");
         Assert.Contains(id, list, StringComparison.Ordinal);

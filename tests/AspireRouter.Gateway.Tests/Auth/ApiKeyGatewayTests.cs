@@ -181,6 +181,29 @@ public sealed class ApiKeyGatewayTests(RedisServerFixture redis) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task KeyBudget_IsReservedAndSettledApartFromTheTeam_AndAnExhaustedKeyIs429()
+    {
+        var roomy = await IssueAsync(Key("key_budget_roomy", team: "budgets") with { DailyBudgetUsd = 10m });
+        var tiny = await IssueAsync(Key("key_budget_tiny", team: "budgets") with { MonthlyBudgetUsd = 0.0000001m });
+
+        using var served = await Send(_a, roomy);
+        using var refused = await Send(_b, tiny);
+
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+        Assert.Equal("budget_exceeded", await ErrorCode(refused));
+        Assert.Contains("key_budget_tiny", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+
+        // The served request's cost is settled into the key's own day, and nothing stays reserved.
+        var day = RedisKeys.BudgetDay("key:key_budget_roomy", DateOnly.FromDateTime(DateTime.UtcNow));
+        var fields = await _redis.GetDatabase().HashGetAllAsync(day);
+        Assert.Contains(fields, f => f.Name == "spent" && (long)f.Value > 0);
+        Assert.DoesNotContain(fields, f => f.Name.ToString().StartsWith("r:", StringComparison.Ordinal));
+        Assert.False(await _redis.GetDatabase().KeyExistsAsync(RedisKeys.BudgetDay("budgets", DateOnly.FromDateTime(DateTime.UtcNow))));
+    }
+
+    [Fact]
     public async Task Revocation_IsSeenByBothInstances_WithinSeconds()
     {
         var secret = await IssueAsync(Key("key_rev"));

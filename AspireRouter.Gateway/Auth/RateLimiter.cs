@@ -22,6 +22,8 @@ public sealed partial class RateLimiter(
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
+    private long _lastUnavailableLog = long.MinValue / 2;
+
     /// <summary>The outcome and what the <c>x-ratelimit-*</c> headers report.</summary>
     public sealed record Decision(bool Allowed, int? RequestLimit, int? RequestsRemaining, int? TokenLimit, int? TokensRemaining, TimeSpan Reset)
     {
@@ -73,7 +75,13 @@ public sealed partial class RateLimiter(
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogUnavailable(logger, key.KeyId, ex.GetType().Name);
+            // At most one warning every 30 s while Redis is away, not one per request.
+            var ticks = Environment.TickCount64;
+            var last = Interlocked.Read(ref _lastUnavailableLog);
+            if (ticks - last >= 30_000 && Interlocked.CompareExchange(ref _lastUnavailableLog, ticks, last) == last)
+            {
+                LogUnavailable(logger, key.KeyId, ex.GetType().Name);
+            }
             return new Decision(true, key.RequestsPerMinute, key.RequestsPerMinute, key.TokensPerMinute, key.TokensPerMinute, reset);
         }
     }

@@ -62,6 +62,12 @@ REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
 REDIS_PID=$!; PIDS+=("$REDIS_PID")
 
+# The load generator's key ("bench-key"), issued as a real virtual key without limits (what the ledger's admin API
+# writes), so the gateway authenticates every request as in production.
+until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+redis-cli -p "$REDIS_PORT" HSET ar:keys "$(printf %s bench-key | sha256sum | cut -d' ' -f1)" \
+  '{"id":"key_bench","team":"bench","allowedCategories":[]}' >/dev/null
+
 # gateway_env BASE_URL: every provider in every region at BASE_URL, Redis and a private spool.
 gateway_env() {
   local base=$1 envs=()

@@ -68,7 +68,7 @@ public static class Mix
             {
                 Content = new ByteArrayContent(request.Body(model)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
             };
-            message.Headers.TryAddWithoutValidation("X-AspireRouter-Team", "bench");
+            message.Headers.TryAddWithoutValidation("Authorization", "Bearer bench-key");
             using var response = await client.SendAsync(message, CancellationToken.None);
             await response.Content.ReadAsByteArrayAsync();
             var ms = Stopwatch.GetElapsedTime(due).TotalMilliseconds;

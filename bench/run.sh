@@ -25,9 +25,9 @@ for arg in "$@"; do
 done
 
 if [[ $QUICK == 1 ]]; then
-  DURATION=4 WARMUP=2 MIX_DURATION=20 MIX_RATE=20
+  DURATION=4 WARMUP=2 SETTLE=10 ROUNDS=2 MIX_DURATION=20 MIX_RATE=20
 else
-  DURATION=10 WARMUP=3 MIX_DURATION=60 MIX_RATE=30
+  DURATION=10 WARMUP=3 SETTLE=20 ROUNDS=3 MIX_DURATION=60 MIX_RATE=30
 fi
 
 WORK=$(mktemp -d /tmp/aspirerouter-bench.XXXXXX)
@@ -119,11 +119,11 @@ if [[ $SUITE == 1 ]]; then
 
   SOAK_ARGS=()
   [[ $SOAK == 1 ]] && SOAK_ARGS=(--soak 300)
-  log "comparison: ${DURATION}s per run after ${WARMUP}s warm-up"
-  echo "## Gateway beside a bare proxy and a peer ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${DURATION}s per run)"
+  log "comparison: each target settles ${SETTLE}s; then per load ${DURATION}s per target in ${ROUNDS} interleaved rounds after ${WARMUP}s warm-up"
+  echo "## Gateway beside a bare proxy and a peer ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, ${DURATION}s per load and target in ${ROUNDS} rounds)"
   echo
   dotnet "$(dll bench/AspireRouter.Bench.Load)" suite --upstream-base "http://127.0.0.1:$UP_PORT/v1" \
-    "${TARGETS[@]}" "${PROCESSES[@]}" --duration "$DURATION" --warmup "$WARMUP" "${SOAK_ARGS[@]}"
+    "${TARGETS[@]}" "${PROCESSES[@]}" --duration "$DURATION" --warmup "$WARMUP" --settle "$SETTLE" --rounds "$ROUNDS" "${SOAK_ARGS[@]}"
   grep -q "Unhandled\|fail:" "$WORK/gateway.log" && { log "the gateway logged errors:"; grep -m5 "fail:" "$WORK/gateway.log" >&2; } || true
 fi
 

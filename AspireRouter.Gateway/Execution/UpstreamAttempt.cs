@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -33,6 +34,7 @@ public sealed class UpstreamAttempt : IAsyncDisposable
     public Stream? OpenStream { get; private set; }
 
     private HttpResponseMessage? _response;
+    private byte[]? _firstChunkBuffer;
 
     public static async Task<UpstreamAttempt> RunAsync(
         HttpClient client,
@@ -75,7 +77,8 @@ public sealed class UpstreamAttempt : IAsyncDisposable
             if (stream)
             {
                 var upstream = await response.Content.ReadAsStreamAsync(attemptToken);
-                var buffer = new byte[16 * 1024];
+                // Pooled: returned when the attempt is disposed, after the relay has written the first chunk.
+                var buffer = attempt._firstChunkBuffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
                 var read = await upstream.ReadAsync(buffer, attemptToken);
                 if (read == 0)
                 {
@@ -174,5 +177,11 @@ public sealed class UpstreamAttempt : IAsyncDisposable
         }
 
         _response?.Dispose();
+        if (_firstChunkBuffer is { } buffer)
+        {
+            _firstChunkBuffer = null;
+            FirstChunk = default;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

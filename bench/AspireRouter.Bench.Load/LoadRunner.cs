@@ -11,11 +11,27 @@ public sealed record LoadShape(int Concurrency, double Rate, bool Stream, TimeSp
     public string Label => (OpenLoop ? $"{Rate:0} req/s" : $"{Concurrency} conn") + (Stream ? ", stream" : "");
 }
 
-/// <summary>What one run measured.</summary>
-public sealed record RunResult(string Target, LoadShape Shape, int Completed, int Errors, double RequestsPerSecond, double[] SortedMs, double CpuPercent, long PeakRssBytes)
+/// <summary>What one run measured (<see cref="Seconds"/>: its measured time).</summary>
+public sealed record RunResult(string Target, LoadShape Shape, int Completed, int Errors, double RequestsPerSecond, double[] SortedMs, double CpuPercent, long PeakRssBytes, double Seconds = 0)
 {
     public double P50 => LatencySamples.Percentile(SortedMs, 50);
     public double P99 => LatencySamples.Percentile(SortedMs, 99);
+
+    /// <summary>
+    /// One result from the rounds of one target under one load, reported as <paramref name="shape"/>: requests and
+    /// time add up (req/s = all requests / all measured time), the latencies are pooled, CPU % is time-weighted and
+    /// peak RSS is the largest of the rounds.
+    /// </summary>
+    public static RunResult Merge(LoadShape shape, IReadOnlyList<RunResult> rounds)
+    {
+        var seconds = rounds.Sum(r => r.Seconds);
+        var completed = rounds.Sum(r => r.Completed);
+        var pooled = rounds.SelectMany(r => r.SortedMs).ToArray();
+        Array.Sort(pooled);
+        var cpu = seconds > 0 ? rounds.Sum(r => r.CpuPercent * r.Seconds) / seconds : double.NaN;
+        return new RunResult(rounds[0].Target, shape, completed, rounds.Sum(r => r.Errors), seconds > 0 ? completed / seconds : 0,
+            pooled, cpu, rounds.Max(r => r.PeakRssBytes), seconds);
+    }
 }
 
 /// <summary>
@@ -57,7 +73,15 @@ public sealed class LoadRunner(HttpMessageInvoker client)
         var after = ProcessSample.Read(target.Pid);
         var cpu = before is { } b && after is { } a ? (a.CpuSeconds - b.CpuSeconds) / elapsed * 100 : double.NaN;
         return new RunResult(target.Name, shape, measured.Samples.Count, measured.Errors, measured.Samples.Count / elapsed,
-            measured.Samples.SortedMilliseconds(), cpu, peak.Peak);
+            measured.Samples.SortedMilliseconds(), cpu, peak.Peak, elapsed);
+    }
+
+    /// <summary>Unmeasured load, so every target's JIT has tiered its hot paths up before anything is measured.</summary>
+    public async Task SettleAsync(Target target, int concurrency, TimeSpan duration)
+    {
+        var half = duration / 2;
+        await ClosedLoopAsync(target, new LoadShape(concurrency, 0, false, half, TimeSpan.Zero), target.Body(false), half, new Measurement());
+        await ClosedLoopAsync(target, new LoadShape(concurrency, 0, true, half, TimeSpan.Zero), target.Body(true), half, new Measurement());
     }
 
     private async Task ClosedLoopAsync(Target target, LoadShape shape, byte[] body, TimeSpan duration, Measurement into)

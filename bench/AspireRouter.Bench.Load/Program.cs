@@ -2,6 +2,7 @@ using AspireRouter.Bench.Load;
 
 // bench/run.sh starts the processes and calls this with their endpoints and pids:
 //   suite --upstream-base URL --target name=url@pid ... [--process name=pid ...] [--duration s] [--warmup s]
+//         [--settle s] [--rounds n]
 //         [--concurrency 1,32,128] [--rate 1000] [--stream-rate 500] [--stream-concurrency 32] [--soak s]
 //   mix   --gateway URL [--rate 20] [--duration s] [--seed n] [--baseline-model kimi-k2-5]
 var arguments = new Arguments(args.Skip(1));

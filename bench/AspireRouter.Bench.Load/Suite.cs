@@ -22,13 +22,43 @@ public static class Suite
         shapes.Add(new LoadShape(arguments.Numbers("stream-concurrency", [32])[0], 0, true, duration, warmup));
         shapes.Add(new LoadShape(0, arguments.Number("stream-rate", 500), true, duration, warmup));
 
-        var results = new List<RunResult>();
-        foreach (var shape in shapes)
+        // Settle: every target under load for a while before anything is measured. A runtime with tiered JIT (.NET)
+        // keeps compiling its hot paths for tens of seconds under load; measuring during that charges warm-up to the
+        // first rows. Then each load runs in rounds, the targets one after the other in a rotating order, so a change
+        // of the machine's speed during the run (other work, throttling) falls on every target alike.
+        var settle = TimeSpan.FromSeconds(arguments.Number("settle", 20));
+        var rounds = Math.Max(1, (int)arguments.Number("rounds", 3));
+        if (settle > TimeSpan.Zero)
         {
             foreach (var target in targets)
             {
-                using var client = LoadRunner.NewClient(shape.OpenLoop ? 1024 : shape.Concurrency);
-                var result = await new LoadRunner(client).RunAsync(target, shape, processes);
+                using var client = LoadRunner.NewClient(32);
+                await new LoadRunner(client).SettleAsync(target, 32, settle);
+                Console.Error.WriteLine($"  settled {target.Name} ({settle.TotalSeconds:0} s at 32 connections, half of it streaming)");
+            }
+        }
+
+        var results = new List<RunResult>();
+        foreach (var shape in shapes)
+        {
+            var perTarget = targets.ToDictionary(t => t.Name, _ => new List<RunResult>());
+            for (var round = 0; round < rounds; round++)
+            {
+                var roundShape = shape with
+                {
+                    Duration = shape.Duration / rounds,
+                    Warmup = round == 0 ? shape.Warmup : TimeSpan.FromSeconds(Math.Min(1, shape.Warmup.TotalSeconds)),
+                };
+                foreach (var target in targets.Skip(round % targets.Count).Concat(targets.Take(round % targets.Count)))
+                {
+                    using var client = LoadRunner.NewClient(shape.OpenLoop ? 1024 : shape.Concurrency);
+                    perTarget[target.Name].Add(await new LoadRunner(client).RunAsync(target, roundShape, processes));
+                }
+            }
+
+            foreach (var target in targets)
+            {
+                var result = RunResult.Merge(shape, perTarget[target.Name]);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {shape.Label,-22} {target.Name,-8} {result.RequestsPerSecond,8:0} req/s  p50 {result.P50,7:0.00} ms  p99 {result.P99,7:0.00} ms  errors {result.Errors}"));
                 results.Add(result);

@@ -69,6 +69,28 @@ public sealed class ReportTests
         Assert.Contains("| 1 conn | gateway | 90 | 0.75 | 0.75 | +0.25 | +0.25 | 0 |", table);
     }
 
+    [Fact]
+    public void Merge_AddsRequestsAndTime_PoolsLatencies_WeighsCpu()
+    {
+        var shape = new LoadShape(32, 0, false, TimeSpan.FromSeconds(4), TimeSpan.Zero);
+        RunResult[] rounds =
+        [
+            new(Target.Gateway, shape with { Duration = TimeSpan.FromSeconds(2) }, 3, 1, 1.5, [1, 2, 9], 40, 10, Seconds: 2),
+            new(Target.Gateway, shape with { Duration = TimeSpan.FromSeconds(2) }, 1, 0, 0.5, [4], 100, 30, Seconds: 6),
+        ];
+
+        var merged = RunResult.Merge(shape, rounds);
+
+        Assert.Equal(shape, merged.Shape);
+        Assert.Equal(4, merged.Completed);
+        Assert.Equal(1, merged.Errors);
+        Assert.Equal(0.5, merged.RequestsPerSecond, 6);   // 4 requests in 8 s, not the mean of 1.5 and 0.5
+        Assert.Equal([1, 2, 4, 9], merged.SortedMs);
+        Assert.Equal(85, merged.CpuPercent, 6);          // (40*2 + 100*6) / 8
+        Assert.Equal(30, merged.PeakRssBytes);
+        Assert.Equal(8, merged.Seconds);
+    }
+
     private static RunResult Result(string target, LoadShape shape, double rps, double[] ms) =>
         new(target, shape, ms.Length, 0, rps, ms, 50, 100 * 1024 * 1024);
 }

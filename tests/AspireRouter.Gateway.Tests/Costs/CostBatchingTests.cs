@@ -1,0 +1,101 @@
+using AspireRouter.Contracts.Costs;
+using AspireRouter.Gateway.Costs;
+using AspireRouter.Gateway.Tests.Breakers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace AspireRouter.Gateway.Tests.Costs;
+
+/// <summary>The emitter lets a batch fill for <see cref="CostOptions.BatchLinger"/> before one pipelined send (real Redis).</summary>
+[Collection(RedisCollection.Name)]
+public sealed class CostBatchingTests(RedisServerFixture redis) : IDisposable
+{
+    private readonly string _spool = Directory.CreateTempSubdirectory("ar-cost-batching-").FullName;
+
+    public void Dispose() => Directory.Delete(_spool, recursive: true);
+
+    private static RequestCostRecorded Event(int i) => new()
+    {
+        RequestId = $"req-batch-{i}",
+        OccurredAt = DateTimeOffset.UnixEpoch,
+        Team = "search",
+        Category = "light",
+        RequestedModel = "light",
+        GatewayRegion = "global",
+        Outcome = "success",
+    };
+
+    private (CostEmitter Emitter, CostEmitterService Service) Create(IConnectionMultiplexer connection, TimeProvider time, CostOptions options)
+    {
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var metrics = new CostMetrics(meters);
+        var spool = new CostSpool(_spool, metrics, NullLogger<CostSpool>.Instance);
+        var emitter = new CostEmitter(Options.Create(options), spool, metrics);
+        var service = new CostEmitterService(emitter, spool, () => connection, Options.Create(options), metrics, time, NullLogger<CostEmitterService>.Instance);
+        return (emitter, service);
+    }
+
+    private static async Task<long> LengthWithinAsync(IDatabase database, long expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        long length;
+        while ((length = await database.StreamLengthAsync(CostStream.Name)) < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return length;
+    }
+
+    [Fact]
+    public async Task EventsWait_ForTheLinger_ThenGoTogether()
+    {
+        var db = redis.Server.NextDatabase();
+        await using var connection = await redis.Server.ConnectAsync(db);
+        var database = connection.GetDatabase(db);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var (emitter, service) = Create(connection, time, new CostOptions { SpoolDirectory = _spool, BatchLinger = TimeSpan.FromMilliseconds(50) });
+        await service.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 3; i++)
+        {
+            emitter.Emit(Event(i));
+        }
+
+        // The linger runs on the fake clock: nothing is sent while it has not passed.
+        Assert.Equal(0, await LengthWithinAsync(database, 1, TimeSpan.FromMilliseconds(300)));
+
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        Assert.Equal(3, await LengthWithinAsync(database, 3, TimeSpan.FromSeconds(10)));
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task AFullBatch_AndShutdown_DoNotWaitForTheLinger()
+    {
+        var db = redis.Server.NextDatabase();
+        await using var connection = await redis.Server.ConnectAsync(db);
+        var database = connection.GetDatabase(db);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var (emitter, service) = Create(connection, time, new CostOptions { SpoolDirectory = _spool, BatchSize = 4, BatchLinger = TimeSpan.FromSeconds(1) });
+
+        // Queued before the emitter starts: a full batch is there, so it goes without the (never advanced) linger.
+        for (var i = 0; i < 4; i++)
+        {
+            emitter.Emit(Event(i));
+        }
+
+        await service.StartAsync(CancellationToken.None);
+        Assert.Equal(4, await LengthWithinAsync(database, 4, TimeSpan.FromSeconds(10)));
+
+        // One more, then stop: the shutdown drain sends it without waiting for the linger.
+        emitter.Emit(Event(4));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await service.StopAsync(stop.Token);
+        Assert.Equal(5, await database.StreamLengthAsync(CostStream.Name));
+        Assert.Empty(Directory.EnumerateFiles(_spool, "*", SearchOption.AllDirectories));
+    }
+}

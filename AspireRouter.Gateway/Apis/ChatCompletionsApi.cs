@@ -94,14 +94,14 @@ public static class ChatCompletionsApi
             return;
         }
 
-        // A key's own policy first: a category or residency it may not use is a 403.
-        if (key is not null && KeyPolicy.Check(key, target, context.Request.Headers) is { } policyError)
+        // A key's own policy first: a category it may not use is a 403.
+        if (key is not null && KeyPolicy.Check(key, target) is { } policyError)
         {
             await OpenAiErrors.WriteAsync(context, policyError);
             return;
         }
 
-        // A key bound to a region makes every one of its requests resident there; the header cannot loosen it.
+        // A key bound to a region makes every one of its requests resident there; the header cannot loosen it (403).
         if (!ResidencyRequirement.TryResolve(registry, context.Request.Headers[ResidencyRequirement.Header], fromKey: key?.Residency, out var residency, out var residencyError))
         {
             await OpenAiErrors.WriteAsync(context, residencyError!);

@@ -10,8 +10,8 @@ namespace AspireRouter.Gateway.Routing;
 /// candidates by it and the executor re-checks every attempt against it.
 /// </summary>
 /// <remarks>
-/// Today the requirement comes from <see cref="Header"/>. A caller that knows the client's API key passes the key's
-/// residency as <c>fromKey</c> to <see cref="TryResolve"/>: a key's residency cannot be loosened by the header.
+/// The requirement comes from <see cref="Header"/> and from the client's API key: the gateway passes the key's
+/// residency as <c>fromKey</c> to <see cref="TryResolve"/>, and a key's residency cannot be loosened by the header.
 /// </remarks>
 public static class ResidencyRequirement
 {
@@ -21,13 +21,17 @@ public static class ResidencyRequirement
     /// <summary>Header value that asks for no constraint.</summary>
     public const string None = "none";
 
+    /// <summary>Error code of a header asking a key bound to a residency for another one (or for none).</summary>
+    public const string NotAllowedCode = "residency_not_allowed";
+
     /// <summary>Error code of a resident request no endpoint of its region could serve.</summary>
     public const string UnavailableCode = "residency_unavailable";
 
     /// <summary>
     /// The region the request must stay in, or null for none. <paramref name="fromKey"/> (the API key's residency, when
-    /// the caller knows one) wins; a header naming another region, or <see cref="None"/>, is then a 400. An unknown
-    /// region in the header is a 400 with <c>param</c> = the header.
+    /// it has one) wins; a header naming another region, or <see cref="None"/>, is then a 403
+    /// <see cref="NotAllowedCode"/> (the key may not do that). An unknown region in the header is a 400 with
+    /// <c>param</c> = the header.
     /// </summary>
     public static bool TryResolve(ModelRegistry registry, string? headerValue, string? fromKey, out string? residency, out RequestError? error)
     {
@@ -50,10 +54,9 @@ public static class ResidencyRequirement
 
         if (fromKey is not null && !string.IsNullOrEmpty(requested) && !string.Equals(fromHeader, fromKey, StringComparison.OrdinalIgnoreCase))
         {
-            error = RequestError.Invalid(
-                $"This API key's data must stay in region '{fromKey}'; header {Header} cannot ask for '{Truncate(requested)}'.",
-                Header,
-                "residency_conflict");
+            error = new RequestError(StatusCodes.Status403Forbidden,
+                $"This API key keeps every request in residency '{fromKey}'; header {Header} cannot ask for '{Truncate(requested)}'.",
+                "invalid_request_error", Header, NotAllowedCode);
             return false;
         }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
@@ -74,7 +75,9 @@ public sealed class ResidencySelectionTests
     public void TryResolve_HeaderCannotLoosenTheKeysResidency(string header)
     {
         Assert.False(ResidencyRequirement.TryResolve(Seed, header, fromKey: "cn", out _, out var error));
-        Assert.Equal("residency_conflict", error!.Code);
+        Assert.Equal(StatusCodes.Status403Forbidden, error!.Status);
+        Assert.Equal("residency_not_allowed", error.Code);
+        Assert.Equal(ResidencyRequirement.Header, error.Param);
     }
 
     [Theory]

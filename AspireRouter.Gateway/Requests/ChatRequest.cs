@@ -46,6 +46,9 @@ public sealed class ChatRequest
     /// <summary>The OpenAI <c>user</c> field, if any.</summary>
     public string? User { get; init; }
 
+    /// <summary>The prompt's exact token count once <see cref="Tokens.TokenEstimator"/> has counted it; -1 before.</summary>
+    internal int ExactPromptTokens = -1;
+
     /// <summary>The body with <c>model</c> replaced; every other byte is kept as it came.</summary>
     public byte[] WithModel(string model)
     {

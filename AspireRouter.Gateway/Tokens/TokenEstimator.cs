@@ -31,14 +31,22 @@ public sealed class TokenEstimator(IOptions<TokenEstimationOptions> options)
     internal int UpperBound(ChatRequest request) =>
         request.TextBytes + (request.MessageCount * _options.TokensPerMessage) + (request.ImageParts * _options.TokensPerImage);
 
+    /// <summary>The prompt's o200k count; counted once per request (rate limit, budgets and pricing share it).</summary>
     internal int CountExactly(ChatRequest request)
     {
+        var known = Volatile.Read(ref request.ExactPromptTokens);
+        if (known >= 0)
+        {
+            return known;
+        }
+
         var tokens = (request.MessageCount * _options.TokensPerMessage) + (request.ImageParts * _options.TokensPerImage);
         foreach (var text in TextContent(request.Body))
         {
             tokens += O200k.Value.CountTokens(text);
         }
 
+        Volatile.Write(ref request.ExactPromptTokens, tokens);
         return tokens;
     }
 

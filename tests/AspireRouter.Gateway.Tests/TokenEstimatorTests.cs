@@ -42,6 +42,20 @@ public class TokenEstimatorTests
     }
 
     [Fact]
+    public void CountExactly_CountsARequestOnce()
+    {
+        var request = Request("light", Prose(200));
+        Assert.Equal(-1, request.ExactPromptTokens);
+
+        var first = Estimator.CountExactly(request);
+
+        // The count is kept on the request: a second caller (budget after rate limit, pricing) reads it back.
+        Assert.Equal(first, request.ExactPromptTokens);
+        request.ExactPromptTokens = 7;
+        Assert.Equal(7, Estimator.CountExactly(request));
+    }
+
+    [Fact]
     public void SmallRequest_FitsEveryModel_WithoutTokenizing()
     {
         var list = Select(Request("light", "What is the capital of France?"));

@@ -41,7 +41,8 @@ public static partial class ResponseRelay
         response.Headers.CacheControl = "no-cache";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var aborted = context.RequestAborted;
-        var forward = new ArrayBufferWriter<byte>(16 * 1024);
+        // What the tap passes on: about one read's worth of SSE events; it grows if a read brings more.
+        var forward = new ArrayBufferWriter<byte>(Math.Max(1024, attempt.FirstChunk.Length));
         try
         {
             await response.Body.WriteAsync(Pass(tap, attempt.FirstChunk.Span, forward), aborted);

@@ -51,7 +51,8 @@ public sealed record Target(string Name, Uri Endpoint, int Pid, string Model, IR
         var pid = int.Parse(spec[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         return name switch
         {
-            Gateway => new Target(name, endpoint, pid, "light", new Dictionary<string, string>()),
+            // "gateway-*": another gateway build beside the first (to compare two builds in one run).
+            _ when name == Gateway || name.StartsWith(Gateway + "-", StringComparison.Ordinal) => new Target(name, endpoint, pid, "light", new Dictionary<string, string>()),
             Peer => new Target(name, endpoint, pid, "qwen-3-8b", new Dictionary<string, string>
             {
                 ["x-portkey-provider"] = "openai",

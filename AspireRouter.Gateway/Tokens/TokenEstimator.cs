@@ -102,19 +102,18 @@ public sealed class TokenEstimator(IOptions<TokenEstimationOptions> options)
 /// <summary>One request's prompt size, refined from an upper bound to an exact count only when a window is close.</summary>
 public sealed class PromptEstimate(TokenEstimator estimator, ChatRequest request)
 {
-    private int? _exact;
-
     /// <summary>Whether the request fits <paramref name="model"/>; <paramref name="needed"/> is the best estimate made.</summary>
     public bool Fits(ModelSpec model, string family, out int needed)
     {
-        needed = estimator.Needed(_exact ?? estimator.UpperBound(request), model, request, family);
+        // The exact count once anything has counted it (it is kept on the request), else the cheap upper bound.
+        var known = Volatile.Read(ref request.ExactPromptTokens);
+        needed = estimator.Needed(known >= 0 ? known : estimator.UpperBound(request), model, request, family);
         if (needed <= model.ContextWindow)
         {
             return true;
         }
 
-        _exact ??= estimator.CountExactly(request);
-        needed = estimator.Needed(_exact.Value, model, request, family);
+        needed = estimator.Needed(estimator.CountExactly(request), model, request, family);
         return needed <= model.ContextWindow;
     }
 }

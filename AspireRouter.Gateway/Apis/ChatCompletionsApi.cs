@@ -151,12 +151,14 @@ public static class ChatCompletionsApi
         }
 
         var cost = await executor.ExecuteAsync(context, request, target, candidates, requestId, ChatExecutor.TimeoutFor(target, requested), attribution);
-        foreach (var reservation in new[] { budget.Reservation, keyBudget.Reservation })
+        if (budget.Reservation is { } teamReservation)
         {
-            if (reservation is not null)
-            {
-                await budgets.SettleAsync(reservation, cost.CostUsd);
-            }
+            await budgets.SettleAsync(teamReservation, cost.CostUsd);
+        }
+
+        if (keyBudget.Reservation is { } keyReservation)
+        {
+            await budgets.SettleAsync(keyReservation, cost.CostUsd);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace AspireRouter.Gateway.Auth;
 public sealed class ApiKeyAuthenticator(ApiKeyStore store, IOptionsMonitor<ApiKeyOptions> options)
 {
     /// <summary>Returns the key, or null with no error for an anonymous request that is allowed, or an error.</summary>
-    public async Task<(AuthenticatedKey? Key, RequestError? Error)> AuthenticateAsync(HttpRequest request)
+    public async ValueTask<(AuthenticatedKey? Key, RequestError? Error)> AuthenticateAsync(HttpRequest request)
     {
         var current = options.CurrentValue;
         var secret = SecretOf(request.Headers);

@@ -20,7 +20,7 @@ public sealed partial class ApiKeyStore(Func<IConnectionMultiplexer> connect, IO
     /// <summary>Result of a lookup: the record (null when unknown or revoked), or whether the store could not be asked.</summary>
     public readonly record struct Lookup(ApiKeyRecord? Record, bool Unavailable);
 
-    public async Task<Lookup> FindAsync(string secret)
+    public async ValueTask<Lookup> FindAsync(string secret)
     {
         var hash = ApiKeySecrets.Hash(secret);
         if (_keys.TryGetValue(hash, out var cached))

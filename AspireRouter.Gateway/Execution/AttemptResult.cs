@@ -27,8 +27,12 @@ public enum AttemptOutcome
 /// <summary>Rules for which upstream answers may be retried elsewhere.</summary>
 public static class RetryPolicy
 {
+    /// <summary>
+    /// 429, 408 and 5xx are the provider's trouble, and so is a redirect: the gateway does not follow one (the
+    /// call would carry the provider key elsewhere), and an OpenAI client cannot use it.
+    /// </summary>
     public static bool IsRetryable(HttpStatusCode status) =>
-        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500 || (int)status is >= 300 and < 400;
 
     /// <summary>The provider's <c>Retry-After</c>, as a delay (delta seconds or an HTTP date).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)

@@ -14,7 +14,7 @@ namespace AspireRouter.Gateway.Execution;
 /// stream at most the first-byte timeout), a trace span, metrics, a latency sample and the breaker outcome.
 /// </summary>
 public sealed class AttemptRunner(
-    IHttpClientFactory httpClientFactory,
+    ProviderClients clients,
     TimeProvider time,
     ICircuitBreakers breakers,
     LocalLatencyTracker latency,
@@ -22,9 +22,6 @@ public sealed class AttemptRunner(
     GatewayMetrics metrics,
     IOptions<GatewayOptions> options)
 {
-    /// <summary>Name of the HttpClient used for provider calls (no resilience defaults).</summary>
-    public const string ProviderClientName = "providers";
-
     private readonly GatewayOptions _options = options.Value;
 
     /// <summary>
@@ -49,8 +46,9 @@ public sealed class AttemptRunner(
         using var activity = GatewayTelemetry.StartAttempt(candidate, number);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, superseded);
         cts.CancelAfter(timeout);
+        using var invoker = clients.For(candidate.Endpoint.BaseUrl);
         var attempt = await UpstreamAttempt.RunAsync(
-            httpClientFactory.CreateClient(ProviderClientName),
+            invoker,
             candidate,
             request.ForUpstream(candidate.Model.ProviderModelId),
             request.Stream,

@@ -66,7 +66,7 @@ public sealed partial class ChatExecutor(
         try
         {
             var winner = await RunPassesAsync(run, attempts);
-            var fallback = run.Failures.Count > 0 || run.Skipped.Count > 0;
+            var fallback = run.FellBack;
             if (winner is not null)
             {
                 WriteRoutingHeaders(context.Response, winner.Candidate, run.Attempts, fallback);
@@ -138,7 +138,7 @@ public sealed partial class ChatExecutor(
                     continue;
                 }
 
-                run.Skipped.Remove(candidate);
+                run.Unskip(candidate);
                 if (pass > 0 && !await BackOffAsync(run, candidate, pass))
                 {
                     await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
@@ -324,9 +324,19 @@ public sealed partial class ChatExecutor(
         public int Attempts { get; set; }
         public bool DeadlineHit { get; set; }
         public bool Hedged { get; set; }
-        public List<string> Failures { get; } = [];
-        public Dictionary<Candidate, string> Skipped { get; } = [];
-        public Dictionary<Candidate, TimeSpan?> RetryAfter { get; } = [];
+        public List<string> Failures => _failures ??= [];
+        public Dictionary<Candidate, string> Skipped => _skipped ??= [];
+        public Dictionary<Candidate, TimeSpan?> RetryAfter => _retryAfter ??= [];
+
+        /// <summary>Whether any attempt failed or any candidate was skipped (without creating the collections: most requests have neither).</summary>
+        public bool FellBack => _failures is { Count: > 0 } || _skipped is { Count: > 0 };
+
+        /// <summary>Forgets that <paramref name="candidate"/> was skipped in an earlier pass.</summary>
+        public void Unskip(Candidate candidate) => _skipped?.Remove(candidate);
+
+        private List<string>? _failures;
+        private Dictionary<Candidate, string>? _skipped;
+        private Dictionary<Candidate, TimeSpan?>? _retryAfter;
 
         public TimeSpan Remaining(TimeProvider time) => Deadline - time.GetUtcNow();
     }

@@ -37,7 +37,7 @@ public sealed class UpstreamAttempt : IAsyncDisposable
     private byte[]? _firstChunkBuffer;
 
     public static async Task<UpstreamAttempt> RunAsync(
-        HttpClient client,
+        HttpMessageInvoker client,
         Candidate candidate,
         byte[] body,
         bool stream,
@@ -61,7 +61,7 @@ public sealed class UpstreamAttempt : IAsyncDisposable
 
         try
         {
-            var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptToken);
+            var response = await client.SendAsync(message, attemptToken); // headers read; the body is read below
             attempt._response = response;
             attempt.Status = response.StatusCode;
             attempt.ContentType = response.Content.Headers.ContentType?.ToString();

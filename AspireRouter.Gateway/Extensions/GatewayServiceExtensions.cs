@@ -1,4 +1,3 @@
-using System.Net;
 using AspireRouter.Contracts.Latency;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
@@ -66,18 +65,7 @@ public static class GatewayServiceExtensions
         builder.AddCosts();
         builder.AddApiKeys();
 
-        builder.Services.AddHttpClient(AttemptRunner.ProviderClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = DecompressionMethods.None,
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                MaxConnectionsPerServer = int.MaxValue,
-            })
-            // The provider keys travel in Authorization, and HttpClient's own Trace logging prints request headers: no
-            // HttpClient loggers on this client. Attempts are logged by the gateway and traced by the HttpClient instrumentation.
-            .RemoveAllLoggers()
-            .WithoutResilienceDefaults();
+        ProviderClients.Register(builder.Services);
 
         builder.AddRedisClient("redis");
 

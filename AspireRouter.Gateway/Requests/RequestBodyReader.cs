@@ -22,6 +22,27 @@ public static class RequestBodyReader
             limit.MaxRequestBodySize = maxBytes;
         }
 
+        // The usual case: a body of known length that arrived with its headers is taken as it is, with no deadline
+        // to arm and nothing to wait for.
+        try
+        {
+            if (request.ContentLength is { } known and > 0 && request.BodyReader.TryRead(out var ready))
+            {
+                if (ready.Buffer.Length == known)
+                {
+                    var whole = System.Buffers.BuffersExtensions.ToArray(ready.Buffer);
+                    request.BodyReader.AdvanceTo(ready.Buffer.End);
+                    return (whole, null);
+                }
+
+                request.BodyReader.AdvanceTo(ready.Buffer.Start);
+            }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (default, Unreadable(ex, maxBytes));
+        }
+
         var buffer = new byte[request.ContentLength is { } length and > 0 ? (int)length : 4096];
         var total = 0;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -58,9 +79,7 @@ public static class RequestBodyReader
         }
         catch (BadHttpRequestException ex)
         {
-            return (default, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? TooLarge(maxBytes)
-                : new RequestError(ex.StatusCode, "The request body could not be read.", "invalid_request_error", null, "bad_request_body"));
+            return (default, Unreadable(ex, maxBytes));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
@@ -79,6 +98,11 @@ public static class RequestBodyReader
 
         return (buffer.AsMemory(0, total), null);
     }
+
+    private static RequestError Unreadable(BadHttpRequestException ex, int maxBytes) =>
+        ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? TooLarge(maxBytes)
+            : new RequestError(ex.StatusCode, "The request body could not be read.", "invalid_request_error", null, "bad_request_body");
 
     private static RequestError TooLarge(int maxBytes) =>
         new(StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {maxBytes} bytes.", "invalid_request_error", null, "request_too_large");

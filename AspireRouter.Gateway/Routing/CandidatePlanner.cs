@@ -28,10 +28,30 @@ public sealed class CandidatePlanner(
         }
 
         var policy = policies.For(category);
-        var preferred = list.Candidates[0].Region;
-        var ordered = policy.Order([.. list.Candidates.Where(c => c.Region == preferred)], category, latency)
-            .Concat(policy.Order([.. list.Candidates.Where(c => c.Region != preferred)], category, latency))
-            .ToList();
+        var candidates = list.Candidates;
+        var preferred = candidates[0].Region;
+        var split = 1;
+        while (split < candidates.Count && candidates[split].Region == preferred)
+        {
+            split++;
+        }
+
+        if (split == candidates.Count)
+        {
+            return list with { Candidates = policy.Order(candidates, category, latency) };
+        }
+
+        // The selector puts the preferred region's endpoints first; each region is ordered on its own.
+        var inRegion = new List<Candidate>(candidates.Count);
+        var elsewhere = new List<Candidate>(candidates.Count - split);
+        foreach (var candidate in candidates)
+        {
+            (candidate.Region == preferred ? inRegion : elsewhere).Add(candidate);
+        }
+
+        var ordered = new List<Candidate>(candidates.Count);
+        ordered.AddRange(policy.Order(inRegion, category, latency));
+        ordered.AddRange(policy.Order(elsewhere, category, latency));
         return list with { Candidates = ordered };
     }
 }

@@ -13,14 +13,26 @@ public static class Suite
         var duration = TimeSpan.FromSeconds(arguments.Number("duration", 10));
         var warmup = TimeSpan.FromSeconds(arguments.Number("warmup", 3));
         var shapes = new List<LoadShape>();
-        foreach (var concurrency in arguments.Numbers("concurrency", [1, 32, 128]))
+        // A level of 0 leaves that row out (e.g. --concurrency 0 --stream-concurrency 0 --stream-rate 0: the fixed rate only).
+        foreach (var concurrency in arguments.Numbers("concurrency", [1, 32, 128]).Where(c => c > 0))
         {
             shapes.Add(new LoadShape(concurrency, 0, false, duration, warmup));
         }
 
-        shapes.Add(new LoadShape(0, arguments.Number("rate", 1000), false, duration, warmup));
-        shapes.Add(new LoadShape(arguments.Numbers("stream-concurrency", [32])[0], 0, true, duration, warmup));
-        shapes.Add(new LoadShape(0, arguments.Number("stream-rate", 500), true, duration, warmup));
+        if (arguments.Number("rate", 1000) is var rate and > 0)
+        {
+            shapes.Add(new LoadShape(0, rate, false, duration, warmup));
+        }
+
+        if (arguments.Numbers("stream-concurrency", [32])[0] is var streams and > 0)
+        {
+            shapes.Add(new LoadShape(streams, 0, true, duration, warmup));
+        }
+
+        if (arguments.Number("stream-rate", 500) is var streamRate and > 0)
+        {
+            shapes.Add(new LoadShape(0, streamRate, true, duration, warmup));
+        }
 
         // Settle: every target under load for a while before anything is measured. A runtime with tiered JIT (.NET)
         // keeps compiling its hot paths for tens of seconds under load; measuring during that charges warm-up to the

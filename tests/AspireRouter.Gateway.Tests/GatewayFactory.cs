@@ -14,6 +14,9 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string>? settings
 {
     public StubProvider Stub { get; } = new();
 
+    /// <summary>Providers called over real sockets (the gateway's own handlers) instead of <see cref="Stub"/>.</summary>
+    public bool RealProviders { get; init; }
+
     /// <summary>A cost spool of this factory's own, so tests never replay each other's events.</summary>
     public string SpoolDirectory { get; } = Path.Combine(Path.GetTempPath(), "aspirerouter-spool-" + Guid.NewGuid().ToString("N"));
 
@@ -40,7 +43,17 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string>? settings
             builder.UseSetting(key, value);
         }
 
+        if (RealProviders)
+        {
+            return;
+        }
+
         builder.ConfigureServices(services =>
-            services.AddHttpClient(AttemptRunner.ProviderClientName).ConfigurePrimaryHttpMessageHandler(() => Stub));
+        {
+            foreach (var name in ProviderClients.Names)
+            {
+                services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Stub);
+            }
+        });
     }
 }

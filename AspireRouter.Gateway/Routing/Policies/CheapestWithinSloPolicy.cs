@@ -11,11 +11,8 @@ public sealed class CheapestWithinSloPolicy : IRoutingPolicy
     public string Name => RoutingPolicies.CheapestWithinSlo;
 
     public IReadOnlyList<Candidate> Order(IReadOnlyList<Candidate> candidates, CategorySpec category, ILatencyView latency) =>
-        [.. candidates
-            .Select((candidate, index) => (candidate, index, within: LatencyBudget.WithinBudget(candidate, category, latency)))
-            .OrderBy(x => x.within ? 0 : 1)
-            .ThenBy(x => x.within ? LatencyBudget.BlendedPrice(x.candidate) : 0m)
-            .ThenBy(x => x.within ? TimeSpan.Zero : LatencyBudget.P99OrBudget(x.candidate, category, latency))
-            .ThenBy(x => x.index)
-            .Select(x => x.candidate)];
+        LatencyBudget.SortBy(candidates, (category, latency), static (candidate, s) =>
+            LatencyBudget.WithinBudget(candidate, s.category, s.latency)
+                ? (0, LatencyBudget.BlendedPrice(candidate), TimeSpan.Zero)
+                : (1, 0m, LatencyBudget.P99OrBudget(candidate, s.category, s.latency)));
 }

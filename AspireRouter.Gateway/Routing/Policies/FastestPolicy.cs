@@ -9,9 +9,5 @@ public sealed class FastestPolicy : IRoutingPolicy
     public string Name => RoutingPolicies.Fastest;
 
     public IReadOnlyList<Candidate> Order(IReadOnlyList<Candidate> candidates, CategorySpec category, ILatencyView latency) =>
-        [.. candidates
-            .Select((candidate, index) => (candidate, index))
-            .OrderBy(x => LatencyBudget.P99OrBudget(x.candidate, category, latency))
-            .ThenBy(x => x.index)
-            .Select(x => x.candidate)];
+        LatencyBudget.SortBy(candidates, (category, latency), static (candidate, s) => LatencyBudget.P99OrBudget(candidate, s.category, s.latency));
 }

@@ -29,4 +29,31 @@ internal static class LatencyBudget
     /// <summary>Blended USD per million tokens (input + output), the price policies compare.</summary>
     public static decimal BlendedPrice(Candidate candidate) =>
         candidate.Model.Price.InputPerMillion + candidate.Model.Price.OutputPerMillion;
+
+    /// <summary>
+    /// <paramref name="candidates"/> in ascending <paramref name="key"/> order, ties in their given order (a stable
+    /// insertion sort: lists are a chain's length, and this runs on every request).
+    /// </summary>
+    public static Candidate[] SortBy<TState, TKey>(IReadOnlyList<Candidate> candidates, TState state, Func<Candidate, TState, TKey> key)
+        where TKey : IComparable<TKey>
+    {
+        var sorted = new Candidate[candidates.Count];
+        var keys = new TKey[candidates.Count];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            var candidate = candidates[i];
+            var k = key(candidate, state);
+            var j = i;
+            for (; j > 0 && keys[j - 1].CompareTo(k) > 0; j--)
+            {
+                sorted[j] = sorted[j - 1];
+                keys[j] = keys[j - 1];
+            }
+
+            sorted[j] = candidate;
+            keys[j] = k;
+        }
+
+        return sorted;
+    }
 }

@@ -9,5 +9,5 @@ public sealed class OrderedPolicy : IRoutingPolicy
     public string Name => RoutingPolicies.Ordered;
 
     public IReadOnlyList<Candidate> Order(IReadOnlyList<Candidate> candidates, CategorySpec category, ILatencyView latency) =>
-        [.. candidates.OrderBy(c => LatencyBudget.WithinBudget(c, category, latency) ? 0 : 1)];
+        LatencyBudget.SortBy(candidates, (category, latency), static (candidate, s) => LatencyBudget.WithinBudget(candidate, s.category, s.latency) ? 0 : 1);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
 
@@ -8,6 +9,7 @@ namespace AspireRouter.Gateway.Execution;
 /// with a <c>Services:simulator</c> configuration section, as the AppHost writes it, or a scheme such as
 /// <c>https+http</c>) is called through the discovery handler; every other endpoint (<c>https://api.deepseek.com</c>,
 /// an IP) is called directly, since discovery would only pass its address through, at a cost on every request.
+/// Only the discovery pipeline sends trace context: the attempt is traced either way.
 /// Calls use <see cref="HttpMessageInvoker"/> over the factory's pooled handlers: the attempt has its own deadline,
 /// so <see cref="HttpClient"/>'s timeout and linked cancellation source per call add nothing.
 /// </summary>
@@ -47,6 +49,9 @@ public sealed class ProviderClients(IHttpMessageHandlerFactory handlers, IConfig
             var client = services.AddHttpClient(name)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {
+                    // Trace context (traceparent) goes to this system's own services (the simulator, found by
+                    // discovery), so a trace runs through them; an outside provider gets none of this system's trace ids.
+                    ActivityHeadersPropagator = name == Discovered ? DistributedContextPropagator.Current : null,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                     AutomaticDecompression = DecompressionMethods.None,
                     ConnectTimeout = TimeSpan.FromSeconds(5),

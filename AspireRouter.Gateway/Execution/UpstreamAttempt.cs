@@ -53,7 +53,7 @@ public sealed class UpstreamAttempt : IAsyncDisposable
         };
         if (!string.IsNullOrEmpty(candidate.Endpoint.ApiKey))
         {
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", candidate.Endpoint.ApiKey);
+            message.Headers.TryAddWithoutValidation("Authorization", BearerOf(candidate));
         }
 
         message.Headers.TryAddWithoutValidation("X-Request-Id", requestId);
@@ -126,6 +126,12 @@ public sealed class UpstreamAttempt : IAsyncDisposable
 
     /// <summary>Each endpoint's completions URI, built once per registry <see cref="Uri"/> (entries go with their registry).</summary>
     private static readonly ConditionalWeakTable<Uri, Uri> CompletionsUris = [];
+
+    /// <summary>Each endpoint's <c>Authorization</c> value, built once per registry endpoint (it goes with its registry).</summary>
+    private static readonly ConditionalWeakTable<AspireRouter.Contracts.Registry.ProviderEndpoint, string> Bearers = [];
+
+    private static string BearerOf(Candidate candidate) =>
+        Bearers.GetValue(candidate.Endpoint, static endpoint => "Bearer " + endpoint.ApiKey);
 
     private static Uri ChatCompletionsUri(Candidate candidate) =>
         CompletionsUris.GetValue(candidate.Endpoint.BaseUrl, static baseUrl => new Uri(baseUrl.OriginalString.TrimEnd('/') + "/chat/completions"));

@@ -52,16 +52,8 @@ public sealed class ChatRequest
     /// <summary>The body with <c>model</c> replaced; every other byte is kept as it came.</summary>
     public byte[] WithModel(string model)
     {
-        var encoded = System.Text.Json.JsonEncodedText.Encode(model).EncodedUtf8Bytes;
         var (start, length) = ModelValueRange.GetOffsetAndLength(Body.Length);
-        var result = new byte[Body.Length - length + encoded.Length + 2];
-        var span = result.AsSpan();
-        Body.Span[..start].CopyTo(span);
-        span[start] = (byte)'"';
-        encoded.CopyTo(span[(start + 1)..]);
-        span[start + 1 + encoded.Length] = (byte)'"';
-        Body.Span[(start + length)..].CopyTo(span[(start + encoded.Length + 2)..]);
-        return result;
+        return Splice([(start, length, QuotedModel(model))]);
     }
 
     /// <summary>
@@ -76,32 +68,44 @@ public sealed class ChatRequest
             return WithModel(model);
         }
 
-        var edits = new List<(int Start, int Length, byte[] Bytes)>(2);
         var (modelStart, modelLength) = ModelValueRange.GetOffsetAndLength(Body.Length);
-        edits.Add((modelStart, modelLength, System.Text.Encoding.UTF8.GetBytes("\"" + System.Text.Json.JsonEncodedText.Encode(model).ToString() + "\"")));
-        if (StreamOptionsRange is { } options)
+        var modelEdit = (modelStart, modelLength, QuotedModel(model));
+        var (usageStart, usageLength) = StreamOptionsRange is { } options ? options.GetOffsetAndLength(Body.Length) : (RootStart + 1, 0);
+        var usageEdit = (usageStart, usageLength, StreamOptionsRange is null ? IncludeUsageProperty : IncludeUsageObject);
+        return usageStart < modelStart ? Splice([usageEdit, modelEdit]) : Splice([modelEdit, usageEdit]);
+    }
+
+    /// <summary>The body with each (start, length) range, in ascending order, replaced by its bytes.</summary>
+    private byte[] Splice(ReadOnlySpan<(int Start, int Length, byte[] Bytes)> edits)
+    {
+        var size = Body.Length;
+        foreach (var (_, length, bytes) in edits)
         {
-            var (start, length) = options.GetOffsetAndLength(Body.Length);
-            edits.Add((start, length, IncludeUsageObject));
-        }
-        else
-        {
-            edits.Add((RootStart + 1, 0, IncludeUsageProperty));
+            size += bytes.Length - length;
         }
 
-        edits.Sort((a, b) => a.Start.CompareTo(b.Start));
-        var result = new List<byte>(Body.Length + 48);
+        var result = new byte[size];
+        var source = Body.Span;
+        var target = result.AsSpan();
         var position = 0;
         foreach (var (start, length, bytes) in edits)
         {
-            result.AddRange(Body.Span[position..start]);
-            result.AddRange(bytes);
+            source[position..start].CopyTo(target);
+            target = target[(start - position)..];
+            bytes.CopyTo(target);
+            target = target[bytes.Length..];
             position = start + length;
         }
 
-        result.AddRange(Body.Span[position..]);
-        return [.. result];
+        source[position..].CopyTo(target);
+        return result;
     }
+
+    /// <summary>A model id as a JSON string value, quotes included; encoded once per id (ids come from the registry).</summary>
+    private static byte[] QuotedModel(string model) =>
+        QuotedModels.GetOrAdd(model, static id => System.Text.Encoding.UTF8.GetBytes("\"" + System.Text.Json.JsonEncodedText.Encode(id).ToString() + "\""));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> QuotedModels = new(StringComparer.Ordinal);
 
     private static readonly byte[] IncludeUsageObject = "{\"include_usage\":true}"u8.ToArray();
     private static readonly byte[] IncludeUsageProperty = "\"stream_options\":{\"include_usage\":true},"u8.ToArray();

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Routing;
 
@@ -11,9 +13,20 @@ public static class GatewayTelemetry
 
     public static readonly ActivitySource Source = new(SourceName);
 
+    /// <summary>Each model's span name, built once per registry model.</summary>
+    private static readonly ConditionalWeakTable<ModelSpec, string> SpanNames = [];
+
+    /// <summary>Attempt numbers boxed once: a tag value is an object.</summary>
+    private static readonly object[] AttemptNumbers = [.. Enumerable.Range(0, 16).Select(n => (object)n)];
+
     public static Activity? StartAttempt(Candidate candidate, int attempt)
     {
-        var activity = Source.StartActivity($"chat {candidate.Model.Id}", ActivityKind.Client);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity(SpanNames.GetValue(candidate.Model, static model => $"chat {model.Id}"), ActivityKind.Client);
         if (activity is null)
         {
             return null;
@@ -23,7 +36,7 @@ public static class GatewayTelemetry
         activity.SetTag("gen_ai.provider.name", candidate.Model.Provider);
         activity.SetTag("gen_ai.request.model", candidate.Model.ProviderModelId);
         activity.SetTag("aspirerouter.region", candidate.Region);
-        activity.SetTag("aspirerouter.attempt", attempt);
+        activity.SetTag("aspirerouter.attempt", attempt < AttemptNumbers.Length ? AttemptNumbers[attempt] : attempt);
         activity.SetTag("server.address", candidate.Endpoint.BaseUrl.Host);
         return activity;
     }

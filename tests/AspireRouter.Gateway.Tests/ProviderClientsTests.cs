@@ -14,7 +14,7 @@ namespace AspireRouter.Gateway.Tests;
 
 /// <summary>
 /// The provider pipelines: service discovery only for endpoints it names, and, over real sockets, no provider
-/// cookie kept and no redirect followed.
+/// cookie kept, no redirect followed and no trace context sent outside.
 /// </summary>
 public sealed class ProviderClientsTests
 {
@@ -43,7 +43,7 @@ public sealed class ProviderClientsTests
     }
 
     [Fact]
-    public async Task AProvidersCookie_IsNotSentBack_AndItsRedirect_IsNotFollowed()
+    public async Task AProvidersCookie_IsNotSentBack_ItsRedirect_IsNotFollowed_AndItGetsNoTraceContext()
     {
         await using var upstream = await Upstream.StartAsync();
         var settings = new Dictionary<string, string>();
@@ -66,6 +66,8 @@ public sealed class ProviderClientsTests
         Assert.Equal(0, upstream.ElsewhereHits);
         Assert.Equal(3, upstream.Cookies.Count);
         Assert.All(upstream.Cookies, cookie => Assert.Equal("", cookie));
+        // An outside provider is not sent this system's trace context (the attempts are traced all the same).
+        Assert.All(upstream.TraceParents, traceParent => Assert.Equal("", traceParent));
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
@@ -91,6 +93,7 @@ public sealed class ProviderClientsTests
 
         public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         public ConcurrentQueue<string> Cookies { get; } = new();
+        public ConcurrentQueue<string> TraceParents { get; } = new();
         public bool RedirectNext { get; set; }
         public int ElsewhereHits => Volatile.Read(ref _elsewhere);
 
@@ -104,6 +107,7 @@ public sealed class ProviderClientsTests
             app.MapPost("/v1/chat/completions", (HttpContext context) =>
             {
                 upstream.Cookies.Enqueue(context.Request.Headers.Cookie.ToString());
+                upstream.TraceParents.Enqueue(context.Request.Headers["traceparent"].ToString());
                 if (upstream.RedirectNext)
                 {
                     upstream.RedirectNext = false;

@@ -56,7 +56,7 @@ done
 dll() { echo "$ROOT/$1/bin/Release/net10.0/$(basename "$1").dll"; }
 
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production   # runtime defaults otherwise (Server GC for the web apps)
-unset OTEL_EXPORTER_OTLP_ENDPOINT || true   # no OTLP endpoint: the OpenTelemetry exporters are off, as without a collector
+unset OTEL_EXPORTER_OTLP_ENDPOINT || true   # no OTLP endpoint: no OpenTelemetry pipeline, as in a deployment without a collector
 
 REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
@@ -68,7 +68,7 @@ until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 redis-cli -p "$REDIS_PORT" HSET ar:keys "$(printf %s bench-key | sha256sum | cut -d' ' -f1)" \
   '{"id":"key_bench","team":"bench","allowedCategories":[]}' >/dev/null
 
-# gateway_env BASE_URL: every provider in every region at BASE_URL, Redis and a private spool.
+# gateway_env BASE_URL: every provider in every region at BASE_URL, and Redis (start_gateway adds a spool of its own).
 gateway_env() {
   local base=$1 envs=()
   for provider in qwen deepseek kimi glm; do
@@ -76,14 +76,14 @@ gateway_env() {
       envs+=("Registry__Providers__${provider}__Regions__${region}__BaseUrl=$base" "Registry__Providers__${provider}__Regions__${region}__ApiKey=bench-key")
     done
   done
-  envs+=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT" "Gateway__Region=global" "Costs__SpoolDirectory=$WORK/spool")
+  envs+=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT" "Gateway__Region=global")
   printf '%s\n' "${envs[@]}"
 }
 
 start_gateway() { # port base_url log
   # From its output folder, as deployed: the content root (appsettings.json) is the working directory.
   (mapfile -t envs < <(gateway_env "$2"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
-   exec env "${envs[@]}" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
+   exec env "${envs[@]}" Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
   echo $!
 }
 
@@ -94,11 +94,16 @@ if [[ $SUITE == 1 ]]; then
   ASPNETCORE_URLS="http://127.0.0.1:$YARP_PORT" dotnet "$(dll bench/AspireRouter.Bench.Proxy)" --upstream "http://127.0.0.1:$UP_PORT" >"$WORK/yarp.log" 2>&1 &
   YARP_PID=$!; PIDS+=("$YARP_PID")
   GW_PID=$(start_gateway "$GW_PORT" "http://127.0.0.1:$UP_PORT/v1" "$WORK/gateway.log"); PIDS+=("$GW_PID")
+  # The same gateway with its traces, metrics and logs exported over OTLP/HTTP (to the upstream's sink), as under a collector.
+  OTEL_PORT=$(free_port)
+  OTEL_PID=$(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$UP_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_SERVICE_NAME=gateway-otel \
+    start_gateway "$OTEL_PORT" "http://127.0.0.1:$UP_PORT/v1" "$WORK/gateway-otel.log"); PIDS+=("$OTEL_PID")
 
   TARGETS=(--target "direct=http://127.0.0.1:$UP_PORT/v1/chat/completions@$UP_PID"
            --target "yarp=http://127.0.0.1:$YARP_PORT/v1/chat/completions@$YARP_PID"
-           --target "gateway=http://127.0.0.1:$GW_PORT/v1/chat/completions@$GW_PID")
-  PROCESSES=(--process "upstream=$UP_PID" --process "yarp=$YARP_PID" --process "gateway=$GW_PID" --process "redis=$REDIS_PID")
+           --target "gateway=http://127.0.0.1:$GW_PORT/v1/chat/completions@$GW_PID"
+           --target "gateway-otel=http://127.0.0.1:$OTEL_PORT/v1/chat/completions@$OTEL_PID")
+  PROCESSES=(--process "upstream=$UP_PID" --process "yarp=$YARP_PID" --process "gateway=$GW_PID" --process "gateway-otel=$OTEL_PID" --process "redis=$REDIS_PID")
 
   if [[ $PEER == 1 ]] && command -v node >/dev/null && command -v npm >/dev/null; then
     log "installing the peer gateway (npm, @portkey-ai/gateway 1.15.2 with @hono/node-server 1.13.5)"
@@ -116,6 +121,7 @@ if [[ $SUITE == 1 ]]; then
   wait_http "http://127.0.0.1:$UP_PORT/"
   wait_http "http://127.0.0.1:$YARP_PORT/"
   wait_http "http://127.0.0.1:$GW_PORT/health"
+  wait_http "http://127.0.0.1:$OTEL_PORT/health"
 
   SOAK_ARGS=()
   [[ $SOAK == 1 ]] && SOAK_ARGS=(--soak 300)

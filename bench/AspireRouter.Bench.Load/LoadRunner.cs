@@ -17,6 +17,9 @@ public sealed record RunResult(string Target, LoadShape Shape, int Completed, in
     public double P50 => LatencySamples.Percentile(SortedMs, 50);
     public double P99 => LatencySamples.Percentile(SortedMs, 99);
 
+    /// <summary>The rounds a merged result was made of (empty for a single run).</summary>
+    public IReadOnlyList<RunResult> Rounds { get; init; } = [];
+
     /// <summary>
     /// One result from the rounds of one target under one load, reported as <paramref name="shape"/>: requests and
     /// time add up (req/s = all requests / all measured time), the latencies are pooled, CPU % is time-weighted and
@@ -30,7 +33,7 @@ public sealed record RunResult(string Target, LoadShape Shape, int Completed, in
         Array.Sort(pooled);
         var cpu = seconds > 0 ? rounds.Sum(r => r.CpuPercent * r.Seconds) / seconds : double.NaN;
         return new RunResult(rounds[0].Target, shape, completed, rounds.Sum(r => r.Errors), seconds > 0 ? completed / seconds : 0,
-            pooled, cpu, rounds.Max(r => r.PeakRssBytes), seconds);
+            pooled, cpu, rounds.Max(r => r.PeakRssBytes), seconds) { Rounds = rounds };
     }
 }
 

@@ -36,6 +36,16 @@ app.MapPost("/v1/chat/completions", async (HttpContext context) =>
     await context.Response.Body.WriteAsync(tail, context.RequestAborted);
 });
 
+// An OTLP/HTTP sink for the gateway-otel target: what a collector would receive is read, acknowledged and dropped.
+foreach (var signal in (string[])["traces", "metrics", "logs"])
+{
+    app.MapPost($"/v1/{signal}", async (HttpContext context) =>
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        context.Response.ContentType = "application/x-protobuf";
+    });
+}
+
 app.Run();
 
 // The benchmark's bodies are compact JSON, so a byte search is enough to tell a stream request.

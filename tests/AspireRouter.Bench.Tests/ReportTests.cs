@@ -91,6 +91,26 @@ public sealed class ReportTests
         Assert.Equal(8, merged.Seconds);
     }
 
+    [Fact]
+    public void Added_IsTheMedianOfTheDifferencesWithinEachRound_SoOneRoundsHiccupDoesNotDecideIt()
+    {
+        var open = new LoadShape(0, 1000, false, TimeSpan.FromSeconds(3), TimeSpan.Zero);
+        // Direct had a 9 ms hiccup in round 2; the gateway was 0.3 ms above direct in every round.
+        var direct = RunResult.Merge(open, [Result(Target.Direct, open, 1000, [1.0]), Result(Target.Direct, open, 1000, [9.0]), Result(Target.Direct, open, 1000, [1.2])]);
+        var gateway = RunResult.Merge(open, [Result(Target.Gateway, open, 1000, [1.3]), Result(Target.Gateway, open, 1000, [1.4]), Result(Target.Gateway, open, 1000, [1.5])]);
+
+        Assert.Equal(0.3, SuiteReport.Added(gateway, direct, r => r.P99), 6);
+        Assert.Equal(-7.5, gateway.P99 - direct.P99, 6); // what the pooled figures would have said
+    }
+
+    [Fact]
+    public void Added_WithoutRounds_IsThePlainDifference()
+    {
+        var open = new LoadShape(0, 1000, false, TimeSpan.FromSeconds(1), TimeSpan.Zero);
+
+        Assert.Equal(0.5, SuiteReport.Added(Result(Target.Gateway, open, 1000, [1.5]), Result(Target.Direct, open, 1000, [1.0]), r => r.P50), 6);
+    }
+
     private static RunResult Result(string target, LoadShape shape, double rps, double[] ms) =>
         new(target, shape, ms.Length, 0, rps, ms, 50, 100 * 1024 * 1024);
 }

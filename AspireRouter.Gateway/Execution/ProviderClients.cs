@@ -13,7 +13,7 @@ namespace AspireRouter.Gateway.Execution;
 /// Calls use <see cref="HttpMessageInvoker"/> over the factory's pooled handlers: the attempt has its own deadline,
 /// so <see cref="HttpClient"/>'s timeout and linked cancellation source per call add nothing.
 /// </summary>
-public sealed class ProviderClients(IHttpMessageHandlerFactory handlers, IConfiguration configuration)
+public sealed class ProviderClients
 {
     /// <summary>Provider calls through service discovery.</summary>
     public const string Discovered = "providers";
@@ -27,16 +27,29 @@ public sealed class ProviderClients(IHttpMessageHandlerFactory handlers, IConfig
     /// <summary>The handler <c>AddServiceDiscovery()</c> puts in every client's pipeline (an internal type of Microsoft.Extensions.ServiceDiscovery).</summary>
     public const string DiscoveryHandlerType = "Microsoft.Extensions.ServiceDiscovery.Http.ResolvingHttpDelegatingHandler";
 
+    private readonly IHttpMessageHandlerFactory _handlers;
+    private readonly IConfiguration _configuration;
+
     /// <summary>Which pipeline each endpoint's base address takes, decided once per registry <see cref="Uri"/>.</summary>
     private readonly ConditionalWeakTable<Uri, string> _pipelines = [];
 
+    /// <summary><see cref="PipelineFor"/> as one delegate (a method group would allocate one on every call).</summary>
+    private readonly ConditionalWeakTable<Uri, string>.CreateValueCallback _decide;
+
+    public ProviderClients(IHttpMessageHandlerFactory handlers, IConfiguration configuration)
+    {
+        _handlers = handlers;
+        _configuration = configuration;
+        _decide = PipelineFor;
+    }
+
     /// <summary>An invoker for one call to <paramref name="baseUrl"/>; the handler is the factory's (not disposed with the invoker).</summary>
     public HttpMessageInvoker For(Uri baseUrl) =>
-        new(handlers.CreateHandler(_pipelines.GetValue(baseUrl, PipelineFor)), disposeHandler: false);
+        new(_handlers.CreateHandler(_pipelines.GetValue(baseUrl, _decide)), disposeHandler: false);
 
     /// <summary>The pipeline for <paramref name="baseUrl"/>: discovery when its scheme or host is a service name.</summary>
     public string PipelineFor(Uri baseUrl) =>
-        baseUrl.Scheme.Contains('+', StringComparison.Ordinal) || configuration.GetSection($"Services:{baseUrl.Host}").Exists()
+        baseUrl.Scheme.Contains('+', StringComparison.Ordinal) || _configuration.GetSection($"Services:{baseUrl.Host}").Exists()
             ? Discovered
             : Direct;
 

@@ -70,9 +70,14 @@ public sealed class ChatRequest
 
         var (modelStart, modelLength) = ModelValueRange.GetOffsetAndLength(Body.Length);
         var modelEdit = (modelStart, modelLength, QuotedModel(model));
-        var (usageStart, usageLength) = StreamOptionsRange is { } options ? options.GetOffsetAndLength(Body.Length) : (RootStart + 1, 0);
-        var usageEdit = (usageStart, usageLength, StreamOptionsRange is null ? IncludeUsageProperty : IncludeUsageObject);
-        return usageStart < modelStart ? Splice([usageEdit, modelEdit]) : Splice([modelEdit, usageEdit]);
+        var usageEdit = (Start: RootStart + 1, Length: 0, Bytes: IncludeUsageProperty);
+        if (StreamOptionsRange is { } options)
+        {
+            var (start, length) = options.GetOffsetAndLength(Body.Length);
+            usageEdit = (start, length, IncludeUsageObject);
+        }
+
+        return usageEdit.Start < modelStart ? Splice([usageEdit, modelEdit]) : Splice([modelEdit, usageEdit]);
     }
 
     /// <summary>The body with each (start, length) range, in ascending order, replaced by its bytes.</summary>

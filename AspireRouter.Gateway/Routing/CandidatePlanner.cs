@@ -28,25 +28,19 @@ public sealed class CandidatePlanner(
         }
 
         var policy = policies.For(category);
+        // The first candidate's region is the preferred one; its candidates are ordered first, the others' after them.
         var candidates = list.Candidates;
         var preferred = candidates[0].Region;
-        var split = 1;
-        while (split < candidates.Count && candidates[split].Region == preferred)
-        {
-            split++;
-        }
-
-        if (split == candidates.Count)
-        {
-            return list with { Candidates = policy.Order(candidates, category, latency) };
-        }
-
-        // The selector puts the preferred region's endpoints first; each region is ordered on its own.
         var inRegion = new List<Candidate>(candidates.Count);
-        var elsewhere = new List<Candidate>(candidates.Count - split);
+        var elsewhere = new List<Candidate>();
         foreach (var candidate in candidates)
         {
             (candidate.Region == preferred ? inRegion : elsewhere).Add(candidate);
+        }
+
+        if (elsewhere.Count == 0)
+        {
+            return list with { Candidates = policy.Order(candidates, category, latency) };
         }
 
         var ordered = new List<Candidate>(candidates.Count);

@@ -21,11 +21,6 @@ public static class GatewayTelemetry
 
     public static Activity? StartAttempt(Candidate candidate, int attempt)
     {
-        if (!Source.HasListeners())
-        {
-            return null;
-        }
-
         var activity = Source.StartActivity(SpanNames.GetValue(candidate.Model, static model => $"chat {model.Id}"), ActivityKind.Client);
         if (activity is null)
         {

@@ -41,7 +41,6 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddHostedService<BudgetAlertMonitor>();
         builder.Services.AddHostedService<ApiKeySyncService>();
 
-        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(LedgerMigrator.ActivitySource.Name));
         builder.Services.AddHealthChecks()
             .AddCheck<LedgerSchemaHealthCheck>("ledger-schema")
             .AddCheck<StreamLagHealthCheck>("cost-stream-lag");

@@ -111,9 +111,6 @@ public static class BreakerFields
     /// <summary><see cref="BreakerStates"/> value; a missing field means closed.</summary>
     public const string State = "state";
 
-    /// <summary>Consecutive failures while closed.</summary>
-    public const string ConsecutiveFailures = "fails";
-
     /// <summary>When an open breaker admits its first trial request.</summary>
     public const string OpenUntil = "open_until";
 
@@ -128,6 +125,21 @@ public static class BreakerFields
 
     /// <summary>Incremented by every write; orders two readings of the same hash.</summary>
     public const string Version = "ver";
+
+    /// <summary>End of the endpoint's rate-limit cool-down (set by a 429, to its Retry-After or a short default).</summary>
+    public const string CoolUntil = "cool_until";
+
+    /// <summary>Length of the latest cool-down.</summary>
+    public const string CoolDuration = "cool_ms";
+
+    /// <summary>When the endpoint last failed (5xx, timeout, connection or provider-auth error).</summary>
+    public const string LastFailure = "last_fail";
+
+    /// <summary>Failures in the window when the breaker last opened on evidence (0 when a failed trial reopened it).</summary>
+    public const string TripFailures = "trip_f";
+
+    /// <summary>Attempts in the window when the breaker last opened on evidence.</summary>
+    public const string TripAttempts = "trip_n";
 
     /// <summary>Counter that numbers trial permits.</summary>
     public const string PermitSequence = "permit_seq";

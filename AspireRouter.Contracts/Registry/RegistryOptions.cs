@@ -99,7 +99,11 @@ public sealed class CategoryOptions
     /// <summary>p99 latency the category must meet; models whose tail exceeds it are demoted.</summary>
     public TimeSpan LatencyBudget { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Attempts beyond the first, across the whole chain. Default: 2.</summary>
+    /// <summary>
+    /// How many times each candidate (a chain model in one region) may be retried after its first attempt, as the
+    /// seed's SDK retries each model: pass after pass over the candidates, with backoff, within the deadline and the
+    /// retry throttle. Default: 2.
+    /// </summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>End-to-end deadline of one request, all attempts included. Default: 30 s.</summary>
@@ -111,7 +115,12 @@ public sealed class CategoryOptions
     /// <summary>Region whose endpoints this category prefers; null means the gateway's home region.</summary>
     public string? PreferredRegion { get; set; }
 
-    /// <summary>Whether a category with a preferred region may use other regions' endpoints. Default: true.</summary>
+    /// <summary>
+    /// Whether the category may leave its preferred region (its <see cref="PreferredRegion"/>, else the gateway's home):
+    /// after every endpoint of the chain there, the same models are tried in the other regions. The seed's name
+    /// (<c>regionalRouting.fallbackToGlobal</c>); a request with a residency requirement never leaves its region.
+    /// Default: true.
+    /// </summary>
     public bool FallbackToGlobal { get; set; } = true;
 
     /// <summary>Hedged requests (off by default).</summary>

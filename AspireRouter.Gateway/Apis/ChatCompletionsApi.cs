@@ -150,7 +150,7 @@ public static class ChatCompletionsApi
             return;
         }
 
-        var cost = await executor.ExecuteAsync(context, request, target, candidates, requestId, ChatExecutor.TimeoutFor(target, requested), attribution);
+        var cost = await executor.ExecuteAsync(context, request, target, candidates, requestId, requested, attribution);
         if (budget.Reservation is { } teamReservation)
         {
             await budgets.SettleAsync(teamReservation, cost.CostUsd);

@@ -8,11 +8,18 @@ namespace AspireRouter.Gateway.Breakers;
 /// <param name="TrialPermit">Non-zero when the attempt is a half-open trial holding this permit.</param>
 public readonly record struct BreakerAdmission(BreakerKey Key, bool Allowed, BreakerState State, DateTimeOffset? OpenUntil, long TrialPermit)
 {
+    /// <summary>While the endpoint cools down after a 429: when the cool-down ends.</summary>
+    public DateTimeOffset? CoolUntil { get; init; }
+
+    /// <summary>Admitted in panic mode: every candidate of the request was out, and this one was the best of them.</summary>
+    public bool Panic { get; init; }
+
     public bool IsTrial => TrialPermit != 0;
 
     /// <summary>Why the candidate was skipped, in words fit for an error message; empty when it was allowed.</summary>
     public string Reason =>
         Allowed ? ""
+        : CoolUntil is { } cooling ? $"rate limited, cooling down until {cooling:O}"
         : State == BreakerState.Open && OpenUntil is { } until ? $"breaker open until {until:O}"
         : "breaker half-open, its trial requests are in flight";
 }

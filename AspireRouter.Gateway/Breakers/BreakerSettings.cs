@@ -4,7 +4,7 @@ namespace AspireRouter.Gateway.Breakers;
 internal sealed record BreakerSettings(
     int FailureThreshold,
     double FailureRatio,
-    int MinimumThroughput,
+    double Confidence,
     long BucketMs,
     int Buckets,
     long OpenMs,
@@ -17,7 +17,7 @@ internal sealed record BreakerSettings(
     public static BreakerSettings From(CircuitBreakerOptions options) => new(
         options.FailureThreshold,
         options.FailureRatio,
-        options.MinimumThroughput,
+        CircuitBreakerOptions.Confidence,
         (long)options.SamplingWindow.TotalMilliseconds / CircuitBreakerOptions.WindowBuckets,
         CircuitBreakerOptions.WindowBuckets,
         (long)options.OpenDuration.TotalMilliseconds,
@@ -36,6 +36,7 @@ internal enum BreakerOp
     Success,
     Failure,
     Release,
+    Throttled,
     Tally,
 }
 

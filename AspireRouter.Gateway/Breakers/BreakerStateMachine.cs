@@ -3,16 +3,17 @@ namespace AspireRouter.Gateway.Breakers;
 /// <summary>
 /// One breaker's state machine, step for step the one in <c>breaker.lua</c> (which runs it atomically in Redis); this
 /// copy runs the local breakers while Redis is unreachable, and the tests hold the two to the same behaviour.
-/// Closed → Open after <c>FailureThreshold</c> consecutive failures or a failure ratio over the window; Open → HalfOpen
-/// on the first admission after the open period; HalfOpen → Closed after <c>SuccessesToClose</c> successful trials, or
-/// → Open for twice as long (up to the cap) after one failed trial.
-/// Recovery is gradual through the half-open stage only (a few trials at once, several successes in all); there is no
-/// traffic ramp after closing: a request kept off a recovered model pays with a dearer or slower fallback, and a
-/// relapse reopens the breaker after a handful of failures, for longer each time.
+/// <para>
+/// Closed → Open on evidence: at least <c>FailureThreshold</c> failures in the window, and a failure ratio whose Wilson
+/// lower bound (at confidence <c>z</c>) reaches <c>FailureRatio</c>; five failures and no success is the least evidence
+/// that does (see <see cref="CircuitBreakerOptions"/>). Open → HalfOpen on the first admission after the open period;
+/// HalfOpen → Closed after <c>SuccessesToClose</c> successful trials, or → Open for twice as long (up to the cap)
+/// after one failed trial. A rate-limited answer (429) only sets the cool-down; it is neither a failure nor a success.
+/// </para>
 /// </summary>
 internal static class BreakerStateMachine
 {
-    public static (bool Allowed, long Permit) Execute(BreakerRecord r, BreakerOp op, long arg, long now, BreakerSettings s)
+    public static (bool Allowed, long Permit) Execute(BreakerRecord r, BreakerOp op, BreakerArgs args, long now, BreakerSettings s)
     {
         var dirty = false;
         var current = now / s.BucketMs;
@@ -20,6 +21,7 @@ internal static class BreakerStateMachine
         long permit = 0;
         var before = r.State;
 
+        Add(r.Successes, args.Successes);
         switch (op)
         {
             case BreakerOp.Admit:
@@ -34,7 +36,7 @@ internal static class BreakerStateMachine
                 {
                     allowed = true;
                 }
-                else if (r.State == BreakerState.HalfOpen && Trials(purge: true) < s.MaxConcurrentTrials)
+                else if (r.State == BreakerState.HalfOpen && Trials() < s.MaxConcurrentTrials)
                 {
                     permit = ++r.PermitSequence;
                     r.Permits[permit] = now + s.LeaseMs;
@@ -44,18 +46,32 @@ internal static class BreakerStateMachine
 
                 break;
 
-            case BreakerOp.Success or BreakerOp.Failure or BreakerOp.Release:
-                var trial = arg > 0 && r.Permits.Remove(arg);
+            case BreakerOp.Success or BreakerOp.Failure or BreakerOp.Release or BreakerOp.Throttled:
+                var trial = args.Permit > 0 && r.Permits.Remove(args.Permit);
                 dirty |= trial;
+                if (op == BreakerOp.Throttled)
+                {
+                    if (args.CoolUntil > r.CoolUntil)
+                    {
+                        r.CoolDuration = args.CoolUntil - now;
+                        r.CoolUntil = args.CoolUntil;
+                        dirty = true;
+                    }
+
+                    break;
+                }
+
                 if (op == BreakerOp.Release)
                 {
                     break;
                 }
 
-                Window();
-                var bucket = op == BreakerOp.Failure ? r.Failures : r.Successes;
-                bucket[current] = bucket.GetValueOrDefault(current) + 1;
-                dirty = true;
+                Add(op == BreakerOp.Failure ? r.Failures : r.Successes, 1);
+                if (op == BreakerOp.Failure)
+                {
+                    r.LastFailure = now;
+                }
+
                 if (trial && before == BreakerState.HalfOpen)
                 {
                     if (op == BreakerOp.Success)
@@ -67,34 +83,20 @@ internal static class BreakerStateMachine
                     }
                     else
                     {
-                        Open(Math.Min(Math.Max(r.OpenDuration, s.OpenMs) * 2, s.MaxOpenMs));
+                        Open(Math.Min(Math.Max(r.OpenDuration, s.OpenMs) * 2, s.MaxOpenMs), 0, 0);
                     }
                 }
-                else if (before == BreakerState.Closed)
+                else if (before == BreakerState.Closed && op == BreakerOp.Failure)
                 {
-                    if (op == BreakerOp.Success)
+                    var (failures, successes) = Window();
+                    if (failures >= s.FailureThreshold && FailureEvidence.LowerBound(failures, failures + successes, s.Confidence) >= s.FailureRatio)
                     {
-                        r.ConsecutiveFailures = 0;
-                    }
-                    else
-                    {
-                        r.ConsecutiveFailures++;
-                        var (failures, successes) = Window();
-                        var total = failures + successes;
-                        if (r.ConsecutiveFailures >= s.FailureThreshold
-                            || (total >= s.MinimumThroughput && failures >= s.FailureRatio * total))
-                        {
-                            Open(s.OpenMs);
-                        }
+                        Open(s.OpenMs, failures, failures + successes);
                     }
                 }
 
-                break;
-
-            case BreakerOp.Tally:
-                Window();
-                r.Successes[current] = r.Successes.GetValueOrDefault(current) + arg;
-                dirty = true;
+                // A non-trial outcome while open or half-open only counts in the window: it was admitted before the
+                // breaker opened, or tried in panic mode.
                 break;
         }
 
@@ -112,23 +114,34 @@ internal static class BreakerStateMachine
             dirty = true;
         }
 
-        void Open(long duration)
+        void Open(long duration, long failures, long attempts)
         {
             Go(BreakerState.Open);
             r.OpenDuration = duration;
             r.OpenUntil = now + duration;
             r.TrialSuccesses = 0;
+            r.TripFailures = failures;
+            r.TripAttempts = attempts;
             r.Permits.Clear();
         }
 
         void Close()
         {
             Go(BreakerState.Closed);
-            r.ConsecutiveFailures = 0;
             r.TrialSuccesses = 0;
             r.Permits.Clear();
             r.Failures.Clear();
             r.Successes.Clear();
+        }
+
+        void Add(Dictionary<long, long> buckets, long count)
+        {
+            if (count > 0)
+            {
+                Window();
+                buckets[current] = buckets.GetValueOrDefault(current) + count;
+                dirty = true;
+            }
         }
 
         (long Failures, long Successes) Window()
@@ -148,18 +161,42 @@ internal static class BreakerStateMachine
             }
         }
 
-        int Trials(bool purge)
+        int Trials()
         {
-            if (purge)
+            foreach (var id in r.Permits.Where(p => p.Value <= now).Select(p => p.Key).ToList())
             {
-                foreach (var id in r.Permits.Where(p => p.Value <= now).Select(p => p.Key).ToList())
-                {
-                    r.Permits.Remove(id);
-                    dirty = true;
-                }
+                r.Permits.Remove(id);
+                dirty = true;
             }
 
-            return r.Permits.Values.Count(end => end > now);
+            return r.Permits.Count;
         }
+    }
+}
+
+/// <summary>The arguments of one breaker operation.</summary>
+/// <param name="Permit">The trial permit the attempt held (0 = none).</param>
+/// <param name="Successes">Successes counted by the caller since its last call, added to the window first.</param>
+/// <param name="CoolUntil">For <see cref="BreakerOp.Throttled"/>: the end of the cool-down, Unix ms.</param>
+internal readonly record struct BreakerArgs(long Permit = 0, long Successes = 0, long CoolUntil = 0);
+
+/// <summary>How sure the window makes us that a model fails at least a given share of its attempts.</summary>
+internal static class FailureEvidence
+{
+    /// <summary>
+    /// The Wilson score interval's lower bound of the failure ratio <paramref name="failures"/> / <paramref name="attempts"/>
+    /// at confidence <paramref name="z"/> (1.96 ≈ 95 %): the same formula, in the same order, as <c>breaker.lua</c>.
+    /// </summary>
+    public static double LowerBound(long failures, long attempts, double z)
+    {
+        if (attempts <= 0)
+        {
+            return 0;
+        }
+
+        double n = attempts;
+        var p = failures / n;
+        var z2 = z * z;
+        return (p + z2 / (2 * n) - z * Math.Sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n);
     }
 }

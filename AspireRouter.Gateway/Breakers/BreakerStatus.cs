@@ -19,24 +19,22 @@ public enum BreakerState
     /// <summary>A limited number of trial requests decide whether it closes or opens again.</summary>
     HalfOpen = 1,
 
-    /// <summary>Requests skip the candidate until the open period ends.</summary>
+    /// <summary>Requests skip the candidate until the open period ends (unless every candidate is out: panic mode).</summary>
     Open = 2,
 }
 
 /// <summary>One breaker as a snapshot shows it.</summary>
 /// <param name="Key">The breaker.</param>
 /// <param name="State">Closed, half-open or open.</param>
-/// <param name="ConsecutiveFailures">Consecutive failures while closed.</param>
 /// <param name="OpenUntil">When an open breaker admits trials; null unless open.</param>
 /// <param name="OpenDuration">Length of the latest open period (it doubles each time a trial fails).</param>
 /// <param name="TrialSuccesses">Successful trials in the current half-open period.</param>
 /// <param name="TrialsInFlight">Trial permits held and not expired.</param>
-/// <param name="ChangedAt">When the state last changed; null for a breaker never tripped.</param>
+/// <param name="ChangedAt">When the state last changed (for a closed breaker: when it closed); null for one never tripped.</param>
 /// <param name="Version">Grows with every write to the breaker; orders two readings of it.</param>
 public sealed record BreakerStatus(
     BreakerKey Key,
     BreakerState State,
-    int ConsecutiveFailures,
     DateTimeOffset? OpenUntil,
     TimeSpan OpenDuration,
     int TrialSuccesses,
@@ -44,8 +42,37 @@ public sealed record BreakerStatus(
     DateTimeOffset? ChangedAt,
     long Version)
 {
-    public static BreakerStatus Closed(BreakerKey key) => new(key, BreakerState.Closed, 0, null, TimeSpan.Zero, 0, 0, null, 0);
+    public static BreakerStatus Closed(BreakerKey key) => new(key, BreakerState.Closed, null, TimeSpan.Zero, 0, 0, null, 0);
 
-    /// <summary>Closed with no failure pending: successes need not reach Redis at once.</summary>
-    public bool IsClean => State == BreakerState.Closed && ConsecutiveFailures == 0;
+    /// <summary>Failed attempts in the sliding window (as of the reading).</summary>
+    public long WindowFailures { get; init; }
+
+    /// <summary>Successful attempts in the sliding window that had reached the store by the reading.</summary>
+    public long WindowSuccesses { get; init; }
+
+    /// <summary>While the endpoint cools down after a 429: when it ends; null otherwise.</summary>
+    public DateTimeOffset? CoolUntil { get; init; }
+
+    /// <summary>Length of the latest cool-down (the provider's Retry-After, or the default with jitter).</summary>
+    public TimeSpan CoolDuration { get; init; }
+
+    /// <summary>When the endpoint last failed; null when it never has (or the breaker's hash expired).</summary>
+    public DateTimeOffset? LastFailureAt { get; init; }
+
+    /// <summary>Failures and attempts in the window when it last opened on evidence; both 0 when a failed trial reopened it.</summary>
+    public int TripFailures { get; init; }
+
+    /// <inheritdoc cref="TripFailures"/>
+    public int TripAttempts { get; init; }
+
+    /// <summary>Share of failed attempts in the window; 0 with none.</summary>
+    public double FailureRatio => WindowFailures + WindowSuccesses == 0 ? 0 : (double)WindowFailures / (WindowFailures + WindowSuccesses);
+
+    /// <summary>Whether the endpoint is cooling down at <paramref name="now"/>.</summary>
+    public bool IsCooling(DateTimeOffset now) => CoolUntil is { } until && until > now;
+
+    /// <summary>Why the breaker last opened, in words fit for a status page or an error.</summary>
+    public string? TripReason => State == BreakerState.Closed ? null
+        : TripAttempts > 0 ? $"{TripFailures} of {TripAttempts} attempts failed in the window"
+        : "a trial request failed";
 }

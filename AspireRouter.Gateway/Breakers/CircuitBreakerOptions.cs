@@ -4,29 +4,36 @@ using Microsoft.Extensions.Options;
 namespace AspireRouter.Gateway.Breakers;
 
 /// <summary>
-/// The configuration section <c>CircuitBreaker</c>: when a (model, region) breaker opens, how long it stays open and
-/// how it recovers. Defaults follow the seed (<c>failureThreshold 5</c>, <c>resetTimeout 30 s</c>,
-/// <c>monitoringWindow 60 s</c>). Every gateway instance sharing a Redis must use the same values.
+/// The configuration section <c>CircuitBreaker</c>: when a (model, region) breaker opens, how long it stays open, how it
+/// recovers, and how long a rate-limited endpoint cools down. Defaults follow the seed (<c>failureThreshold 5</c>,
+/// <c>resetTimeout 30 s</c>, <c>monitoringWindow 60 s</c>). Every gateway instance sharing a Redis must use the same values.
 /// </summary>
+/// <remarks>
+/// The seed's "five failures" is read as evidence, not as a run: under concurrency, across several gateways, failures
+/// of a healthy model interleave with everyone's successes, and a model that fails 30 % of the time makes five in a
+/// row every few seconds at a hundred requests a second. So a breaker opens when its window holds at least
+/// <see cref="FailureThreshold"/> failures <em>and</em> the failure ratio is at least <see cref="FailureRatio"/> with
+/// 95 % confidence (the Wilson score interval's lower bound): 5 failures and no success is the least evidence that opens
+/// it (a dead model is out after five attempts), 7 of 8 opens it, a 30 % failure rate practically never does, a 60 %
+/// rate does after about a hundred attempts.
+/// </remarks>
 public sealed class CircuitBreakerOptions
 {
     public const string SectionName = "CircuitBreaker";
 
-    /// <summary>Consecutive failures that open a closed breaker. Default: 5.</summary>
+    /// <summary>Failures the window must hold before it can open (the seed's <c>failureThreshold</c>). Default: 5.</summary>
     [Range(1, 1000)]
     public int FailureThreshold { get; set; } = 5;
 
     /// <summary>
-    /// Share of failures in <see cref="SamplingWindow"/> that opens a closed breaker (failures ≥ ratio × attempts),
-    /// once the window holds <see cref="MinimumThroughput"/> attempts. Catches intermittent failures that never make
-    /// <see cref="FailureThreshold"/> in a row. Default: 0.5.
+    /// Failure ratio the window must show with 95 % confidence (Wilson lower bound) to open a closed breaker.
+    /// Default: 0.5.
     /// </summary>
-    [Range(0.01, 1.0)]
+    [Range(0.01, 0.99)]
     public double FailureRatio { get; set; } = 0.5;
 
-    /// <summary>Attempts the window must hold before <see cref="FailureRatio"/> applies. Default: 20.</summary>
-    [Range(1, 1_000_000)]
-    public int MinimumThroughput { get; set; } = 20;
+    /// <summary>The z-score of the confidence asked of <see cref="FailureRatio"/> (1.96: 95 %, two-sided).</summary>
+    public const double Confidence = 1.96;
 
     /// <summary>
     /// The sliding window of <see cref="FailureRatio"/>, kept as <see cref="WindowBuckets"/> buckets: it covers the
@@ -65,6 +72,23 @@ public sealed class CircuitBreakerOptions
     /// until the next sync reaches Redis. Default: 250 ms.
     /// </summary>
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long an endpoint that answered 429 without a <c>Retry-After</c> cools down, before jitter (each cool-down is
+    /// uniform between half and one and a half of this). A cooling endpoint is tried after every other candidate of a
+    /// request, shared by every gateway; a 429 never counts as a failure. Default: 1 s.
+    /// </summary>
+    public TimeSpan RateLimitCoolDown { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest cool-down, whatever a provider's <c>Retry-After</c> says. Default: 60 s.</summary>
+    public TimeSpan MaxRateLimitCoolDown { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// After a breaker closes, how long its endpoint takes to get its whole share of first attempts back: the share grows
+    /// linearly from 10 % to 100 % over this time; the other requests try it after their other candidates. Zero turns
+    /// the ramp off. Default: 30 s.
+    /// </summary>
+    public TimeSpan RecoveryRamp { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Buckets of the sliding window (a fixed count keeps the Redis hash small).</summary>
     public const int WindowBuckets = 6;
@@ -108,6 +132,16 @@ public sealed class CircuitBreakerOptionsRulesValidator : IValidateOptions<Circu
         if (options.SyncInterval <= TimeSpan.Zero || options.SyncInterval >= options.OpenDuration)
         {
             errors.Add($"CircuitBreaker:SyncInterval ({options.SyncInterval}) must be positive and shorter than OpenDuration ({options.OpenDuration}).");
+        }
+
+        if (options.RateLimitCoolDown <= TimeSpan.Zero || options.MaxRateLimitCoolDown < options.RateLimitCoolDown || options.MaxRateLimitCoolDown > TimeSpan.FromHours(1))
+        {
+            errors.Add($"CircuitBreaker:RateLimitCoolDown ({options.RateLimitCoolDown}) must be positive and not above MaxRateLimitCoolDown ({options.MaxRateLimitCoolDown}), which is at most 01:00:00.");
+        }
+
+        if (options.RecoveryRamp < TimeSpan.Zero || options.RecoveryRamp > TimeSpan.FromHours(1))
+        {
+            errors.Add($"CircuitBreaker:RecoveryRamp must be in [00:00:00, 01:00:00] (got {options.RecoveryRamp}).");
         }
 
         if (options.RedisTimeout <= TimeSpan.Zero || options.RedisTimeout > TimeSpan.FromSeconds(10))

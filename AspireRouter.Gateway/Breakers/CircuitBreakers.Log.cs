@@ -8,8 +8,8 @@ internal sealed partial class CircuitBreakers
     [LoggerMessage(3002, LogLevel.Information, "Circuit breakers are shared through Redis.")]
     private static partial void LogShared(ILogger logger);
 
-    [LoggerMessage(3003, LogLevel.Warning, "Breaker {Breaker} opened (was {From}); trials from {OpenUntil:O}.")]
-    private static partial void LogOpened(ILogger logger, string breaker, DateTimeOffset? openUntil, BreakerState from);
+    [LoggerMessage(3003, LogLevel.Warning, "Breaker {Breaker} opened (was {From}: {Reason}); trials from {OpenUntil:O}.")]
+    private static partial void LogOpened(ILogger logger, string breaker, DateTimeOffset? openUntil, BreakerState from, string? reason);
 
     [LoggerMessage(3004, LogLevel.Information, "Breaker {Breaker}: {From} -> {To}.")]
     private static partial void LogTransition(ILogger logger, string breaker, BreakerState from, BreakerState to);

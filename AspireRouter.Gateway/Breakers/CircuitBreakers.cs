@@ -8,17 +8,23 @@ namespace AspireRouter.Gateway.Breakers;
 
 /// <summary>
 /// The breakers of every (model, region). Admission reads an in-memory snapshot; Redis is called when an outcome can
-/// change state (every failure, a success while the breaker is not clean, trial permits), and successes of clean
-/// breakers are counted here and flushed by <see cref="SyncAsync"/>, which also reads every breaker back. When a Redis
-/// call fails the same state machine runs locally, seeded from the snapshot, until a sync reaches Redis again.
+/// change state (every failure and 429, trial outcomes, trial permits). Other successes are counted here and reach
+/// Redis with this instance's next call for that breaker or its next <see cref="SyncAsync"/>, which also reads every
+/// breaker back. When a Redis call fails the same state machine runs locally, seeded from the snapshot, until a sync
+/// reaches Redis again.
 /// </summary>
 /// <remarks>
-/// Consecutive failures are counted across the fleet. A success reported by an instance whose snapshot still shows the
-/// breaker clean reaches Redis only at that instance's next sync, so for up to a sync interval it does not break a run
-/// of failures recorded by others: under intermittent errors the count runs a little high (see BreakerTimingTests).
+/// A failure carries the successes counted since this instance's last call, so the window it is judged against holds
+/// all of this instance's successes and the others' up to their last call or sync (at most a sync interval old).
 /// </remarks>
 internal sealed partial class CircuitBreakers : ICircuitBreakers
 {
+    /// <summary>
+    /// While the window holds fewer attempts than this, successes are written at once rather than batched: with little
+    /// evidence, a failure must be judged against every success the fleet has seen (no false trip at start-up).
+    /// </summary>
+    private const int YoungWindow = 20;
+
     private readonly RedisBreakerStore _redis;
     private readonly LocalBreakerStore _local;
     private readonly RegistryProvider _registry;
@@ -47,7 +53,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        metrics.ObserveStates(() => _views.Values.Select(e => e.Status));
+        metrics.ObserveStates(() => _views.Values.Select(e => e.Status), time);
     }
 
     private enum Mode
@@ -67,26 +73,39 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
     {
         var key = new BreakerKey(model, region);
         var status = Status(key);
+        var now = _time.GetUtcNow();
+        if (status.IsCooling(now))
+        {
+            return ValueTask.FromResult(Denied(status) with { CoolUntil = status.CoolUntil });
+        }
+
         return status.State switch
         {
             BreakerState.Closed => ValueTask.FromResult(new BreakerAdmission(key, true, BreakerState.Closed, null, 0)),
-            BreakerState.Open when _time.GetUtcNow() < status.OpenUntil => ValueTask.FromResult(Denied(status)),
+            BreakerState.Open when now < status.OpenUntil => ValueTask.FromResult(Denied(status)),
             BreakerState.HalfOpen when status.TrialsInFlight >= _options.MaxConcurrentTrials => ValueTask.FromResult(Denied(status)),
             _ => AdmitTrialAsync(key),
         };
     }
 
-    public ValueTask RecordAsync(BreakerAdmission admission, BreakerOutcome outcome)
+    public BreakerAdmission AdmitInPanic(string model, string region)
+    {
+        var status = Status(new BreakerKey(model, region));
+        return new BreakerAdmission(status.Key, true, status.State, status.OpenUntil, 0) { Panic = true, CoolUntil = status.CoolUntil };
+    }
+
+    public ValueTask RecordAsync(BreakerAdmission admission, BreakerOutcome outcome, TimeSpan? retryAfter = null)
     {
         if (!admission.Allowed || (outcome == BreakerOutcome.Abandoned && !admission.IsTrial))
         {
             return ValueTask.CompletedTask;
         }
 
-        if (outcome == BreakerOutcome.Success && !admission.IsTrial && Status(admission.Key).IsClean)
+        if (outcome == BreakerOutcome.Success && !admission.IsTrial && Status(admission.Key) is { } status
+            && status.WindowFailures + status.WindowSuccesses >= YoungWindow)
         {
-            // Nothing can change: count it for the failure ratio and let the next sync carry it to Redis.
-            Interlocked.Increment(ref _pendingSuccesses.GetOrAdd(admission.Key, _ => new StrongBox<long>()).Value);
+            // Only trials close a breaker: count it for the failure ratio and let the next call or sync carry it to Redis.
+            Interlocked.Increment(ref Pending(admission.Key).Value);
             return ValueTask.CompletedTask;
         }
 
@@ -94,10 +113,41 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
         {
             BreakerOutcome.Success => BreakerOp.Success,
             BreakerOutcome.Failure => BreakerOp.Failure,
+            BreakerOutcome.RateLimited => BreakerOp.Throttled,
             _ => BreakerOp.Release,
         };
-        return new ValueTask(ExecuteAsync(admission.Key, op, admission.TrialPermit));
+        var coolUntil = op == BreakerOp.Throttled ? (_time.GetUtcNow() + CoolDown(retryAfter)).ToUnixTimeMilliseconds() : 0;
+        if (op == BreakerOp.Throttled)
+        {
+            _metrics.CoolDown(admission.Key);
+        }
+
+        var args = new BreakerArgs(admission.TrialPermit, Interlocked.Exchange(ref Pending(admission.Key).Value, 0), coolUntil);
+        return new ValueTask(ExecuteAsync(admission.Key, op, args));
     }
+
+    public BreakerStatus StatusOf(string model, string region) => Status(new BreakerKey(model, region));
+
+    public double RecoveryShare(string model, string region)
+    {
+        var status = Status(new BreakerKey(model, region));
+        if (status.State != BreakerState.Closed || status.ChangedAt is not { } closedAt || _options.RecoveryRamp <= TimeSpan.Zero)
+        {
+            return 1;
+        }
+
+        var elapsed = _time.GetUtcNow() - closedAt;
+        return elapsed >= _options.RecoveryRamp ? 1 : 0.1 + (0.9 * Math.Max(0, elapsed / _options.RecoveryRamp));
+    }
+
+    /// <summary>The provider's Retry-After (capped), or the default with jitter: uniform in [½, 1½] of it.</summary>
+    private TimeSpan CoolDown(TimeSpan? retryAfter)
+    {
+        var coolDown = retryAfter ?? _options.RateLimitCoolDown * (0.5 + Random.Shared.NextDouble());
+        return coolDown > _options.MaxRateLimitCoolDown ? _options.MaxRateLimitCoolDown : coolDown;
+    }
+
+    private StrongBox<long> Pending(BreakerKey key) => _pendingSuccesses.GetOrAdd(key, static _ => new StrongBox<long>());
 
     public IReadOnlyList<BreakerStatus> GetStatuses() =>
         [.. _views.Values.Select(e => e.Status).OrderBy(s => s.Key.Model, StringComparer.Ordinal).ThenBy(s => s.Key.Region, StringComparer.Ordinal)];
@@ -138,7 +188,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
 
     private async ValueTask<BreakerAdmission> AdmitTrialAsync(BreakerKey key)
     {
-        var step = await ExecuteAsync(key, BreakerOp.Admit, 0);
+        var step = await ExecuteAsync(key, BreakerOp.Admit, new BreakerArgs(Successes: Interlocked.Exchange(ref Pending(key).Value, 0)));
         return step.Allowed ? new BreakerAdmission(key, true, step.Status.State, null, step.Permit) : Denied(step.Status);
     }
 
@@ -148,7 +198,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
         _views.TryGetValue(key, out var entry) ? entry.Status : BreakerStatus.Closed(key);
 
     /// <summary>Runs one operation in Redis, or locally when Redis is not reachable; never throws.</summary>
-    private async Task<BreakerStep> ExecuteAsync(BreakerKey key, BreakerOp op, long arg)
+    private async Task<BreakerStep> ExecuteAsync(BreakerKey key, BreakerOp op, BreakerArgs args)
     {
         var now = _time.GetUtcNow();
         var issuedAt = Interlocked.Read(ref _sequence);
@@ -158,7 +208,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
             try
             {
                 shared = _redis.IsConnected
-                    ? await _redis.ExecuteAsync(key, op, arg, now)
+                    ? await _redis.ExecuteAsync(key, op, args, now)
                     : throw new RedisConnectionException(ConnectionFailureType.SocketFailure, "the connection to Redis dropped");
             }
             catch (Exception ex)
@@ -167,7 +217,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
             }
         }
 
-        var step = shared ?? await _local.ExecuteAsync(key, op, arg, now);
+        var step = shared ?? await _local.ExecuteAsync(key, op, args, now);
 
         Apply(step.Status, issuedAt);
         if (step.Transitioned)
@@ -175,7 +225,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
             _metrics.Transition(key, step.Before, step.Status.State);
             if (step.Status.State == BreakerState.Open)
             {
-                LogOpened(_logger, key.ToString(), step.Status.OpenUntil, step.Before);
+                LogOpened(_logger, key.ToString(), step.Status.OpenUntil, step.Before, step.Status.TripReason);
             }
             else
             {
@@ -207,7 +257,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
             var successes = Interlocked.Exchange(ref count.Value, 0);
             if (successes > 0)
             {
-                tallies.Add(store.ExecuteAsync(key, BreakerOp.Tally, successes, now));
+                tallies.Add(store.ExecuteAsync(key, BreakerOp.Tally, new BreakerArgs(Successes: successes), now));
             }
         }
 

@@ -6,7 +6,7 @@ internal sealed class LocalBreakerStore(BreakerSettings settings) : IBreakerStor
     private readonly Lock _gate = new();
     private readonly Dictionary<BreakerKey, BreakerRecord> _records = [];
 
-    public Task<BreakerStep> ExecuteAsync(BreakerKey key, BreakerOp op, long arg, DateTimeOffset now)
+    public Task<BreakerStep> ExecuteAsync(BreakerKey key, BreakerOp op, BreakerArgs args, DateTimeOffset now)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         lock (_gate)
@@ -17,8 +17,8 @@ internal sealed class LocalBreakerStore(BreakerSettings settings) : IBreakerStor
             }
 
             var before = record.State;
-            var (allowed, permit) = BreakerStateMachine.Execute(record, op, arg, nowMs, settings);
-            return Task.FromResult(new BreakerStep(allowed, permit, before, record.ToStatus(key, nowMs)));
+            var (allowed, permit) = BreakerStateMachine.Execute(record, op, args, nowMs, settings);
+            return Task.FromResult(new BreakerStep(allowed, permit, before, record.ToStatus(key, nowMs, settings)));
         }
     }
 
@@ -28,7 +28,7 @@ internal sealed class LocalBreakerStore(BreakerSettings settings) : IBreakerStor
         lock (_gate)
         {
             IReadOnlyList<BreakerStatus> statuses = [.. keys.Select(key =>
-                _records.TryGetValue(key, out var record) ? record.ToStatus(key, nowMs) : BreakerStatus.Closed(key))];
+                _records.TryGetValue(key, out var record) ? record.ToStatus(key, nowMs, settings) : BreakerStatus.Closed(key))];
             return Task.FromResult(statuses);
         }
     }

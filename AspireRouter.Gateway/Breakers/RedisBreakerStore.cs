@@ -17,7 +17,7 @@ internal sealed class RedisBreakerStore(Func<IConnectionMultiplexer> connect, Br
     [
         settings.FailureThreshold,
         settings.FailureRatio.ToString("R", CultureInfo.InvariantCulture),
-        settings.MinimumThroughput,
+        settings.Confidence.ToString("R", CultureInfo.InvariantCulture),
         settings.BucketMs,
         settings.Buckets,
         settings.OpenMs,
@@ -43,11 +43,11 @@ internal sealed class RedisBreakerStore(Func<IConnectionMultiplexer> connect, Br
         return _connection.IsConnected;
     }
 
-    public async Task<BreakerStep> ExecuteAsync(BreakerKey key, BreakerOp op, long arg, DateTimeOffset now)
+    public async Task<BreakerStep> ExecuteAsync(BreakerKey key, BreakerOp op, BreakerArgs args, DateTimeOffset now)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
-        RedisValue[] args = [OpName(op), nowMs, arg, .. _settings];
-        var result = await Database().ScriptEvaluateAsync(Script, [key.RedisKey], args).WaitAsync(timeout, time);
+        RedisValue[] argv = [OpName(op), nowMs, args.Permit, args.Successes, args.CoolUntil, .. _settings];
+        var result = await Database().ScriptEvaluateAsync(Script, [key.RedisKey], argv).WaitAsync(timeout, time);
         var items = (RedisResult[])result!;
         var fields = new List<KeyValuePair<string, string>>((items.Length - 4) / 2);
         for (var i = 4; i + 1 < items.Length; i += 2)
@@ -55,7 +55,7 @@ internal sealed class RedisBreakerStore(Func<IConnectionMultiplexer> connect, Br
             fields.Add(new((string)items[i]!, (string)items[i + 1]!));
         }
 
-        var status = BreakerRecord.Parse(fields).ToStatus(key, nowMs);
+        var status = BreakerRecord.Parse(fields).ToStatus(key, nowMs, settings);
         return new BreakerStep((long)items[0] == 1, (long)items[1], BreakerRecord.ParseState((string?)items[2]), status);
     }
 
@@ -67,7 +67,7 @@ internal sealed class RedisBreakerStore(Func<IConnectionMultiplexer> connect, Br
         await Task.WhenAll(reads.Select(r => r.Hash)).WaitAsync(timeout, time);
         return [.. reads.Select(r => BreakerRecord
             .Parse(r.Hash.Result.Select(e => new KeyValuePair<string, string>(e.Name!, e.Value!)))
-            .ToStatus(r.Key, nowMs))];
+            .ToStatus(r.Key, nowMs, settings))];
     }
 
     private IDatabase Database() =>
@@ -79,6 +79,7 @@ internal sealed class RedisBreakerStore(Func<IConnectionMultiplexer> connect, Br
         BreakerOp.Success => "success",
         BreakerOp.Failure => "failure",
         BreakerOp.Release => "release",
+        BreakerOp.Throttled => "throttled",
         _ => "tally",
     };
 

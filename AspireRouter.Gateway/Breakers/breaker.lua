@@ -2,26 +2,29 @@
 -- BreakerStateMachine.cs is the same state machine in C# (local breakers when Redis is down); change both together.
 --
 -- KEYS[1]  the breaker's hash
--- ARGV     op ('admit' | 'success' | 'failure' | 'release' | 'tally'), now (Unix ms, from the gateway's clock),
---          arg (the trial permit for success/failure/release, the success count for tally), then the settings:
---          failure threshold, failure ratio, minimum throughput, bucket length (ms), buckets, open duration (ms),
+-- ARGV     op ('admit' | 'success' | 'failure' | 'release' | 'throttled' | 'tally'), now (Unix ms, from the gateway's
+--          clock), permit (the trial permit an attempt held, 0 = none), successes (counted by the caller since its last
+--          call, added to the window first), cool_until (Unix ms, for 'throttled'), then the settings:
+--          failure threshold, failure ratio, confidence z, bucket length (ms), buckets, open duration (ms),
 --          max open duration (ms), max concurrent trials, successes to close, permit lease (ms), key TTL (ms).
 -- Returns  { allowed (0/1), permit (0 = none), state before, state after, field1, value1, field2, value2, ... }
 local key = KEYS[1]
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
 local arg = tonumber(ARGV[3])
-local threshold = tonumber(ARGV[4])
-local ratio = tonumber(ARGV[5])
-local min_throughput = tonumber(ARGV[6])
-local bucket_ms = tonumber(ARGV[7])
-local buckets = tonumber(ARGV[8])
-local open_base = tonumber(ARGV[9])
-local open_max = tonumber(ARGV[10])
-local max_trials = tonumber(ARGV[11])
-local to_close = tonumber(ARGV[12])
-local lease_ms = tonumber(ARGV[13])
-local ttl_ms = tonumber(ARGV[14])
+local successes = tonumber(ARGV[4])
+local cool_until = tonumber(ARGV[5])
+local threshold = tonumber(ARGV[6])
+local ratio = tonumber(ARGV[7])
+local z = tonumber(ARGV[8])
+local bucket_ms = tonumber(ARGV[9])
+local buckets = tonumber(ARGV[10])
+local open_base = tonumber(ARGV[11])
+local open_max = tonumber(ARGV[12])
+local max_trials = tonumber(ARGV[13])
+local to_close = tonumber(ARGV[14])
+local lease_ms = tonumber(ARGV[15])
+local ttl_ms = tonumber(ARGV[16])
 
 local h = {}
 local raw = redis.call('HGETALL', key)
@@ -66,6 +69,13 @@ local function window()
   end
   return f, s
 end
+local function add(prefix, n)
+  if n > 0 then
+    window()
+    local field = prefix .. current
+    set(field, num(field) + n)
+  end
+end
 -- Permits whose lease has not ended; with purge, drops the others.
 local function trials(purge)
   local n = 0
@@ -76,21 +86,28 @@ local function trials(purge)
   end
   return n
 end
+-- Wilson score lower bound of the failure ratio: the ratio the evidence makes sure of at confidence z.
+local function lower_bound(f, n)
+  local p = f / n
+  local z2 = z * z
+  return (p + z2 / (2 * n) - z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (1 + z2 / n)
+end
 
 local function go(state)
   set('state', state)
   set('changed_at', now)
 end
-local function open(duration)
+local function open(duration, f, n)
   go('open')
   set('open_ms', duration)
   set('open_until', now + duration)
   set('trial_ok', 0)
+  set('trip_f', f)
+  set('trip_n', n)
   clear('p:')
 end
 local function close()
   go('closed')
-  set('fails', 0)
   set('trial_ok', 0)
   clear('p:', 'f:')
   clear('s:')
@@ -98,6 +115,8 @@ end
 
 local before = h.state or 'closed'
 local allowed, permit = 0, 0
+
+add('s:', successes)
 
 if op == 'admit' then
   if before == 'open' and now >= num('open_until') then
@@ -114,37 +133,33 @@ if op == 'admit' then
     set('p:' .. permit, now + lease_ms)
     allowed = 1
   end
-elseif op == 'success' or op == 'failure' or op == 'release' then
+elseif op == 'success' or op == 'failure' or op == 'release' or op == 'throttled' then
   local trial = arg > 0 and h['p:' .. arg] ~= nil
   if trial then del('p:' .. arg) end
-  if op ~= 'release' then
-    window()
-    local field = (op == 'failure' and 'f:' or 's:') .. current
-    set(field, num(field) + 1)
+  if op == 'throttled' then
+    if cool_until > num('cool_until') then
+      set('cool_until', cool_until)
+      set('cool_ms', cool_until - now)
+    end
+  elseif op == 'success' or op == 'failure' then
+    add(op == 'failure' and 'f:' or 's:', 1)
+    if op == 'failure' then set('last_fail', now) end
     if trial and before == 'half_open' then
       if op == 'success' then
         set('trial_ok', num('trial_ok') + 1)
         if num('trial_ok') >= to_close then close() end
       else
-        open(math.min(math.max(num('open_ms'), open_base) * 2, open_max))
+        open(math.min(math.max(num('open_ms'), open_base) * 2, open_max), 0, 0)
       end
-    elseif before == 'closed' then
-      if op == 'success' then
-        if num('fails') > 0 then set('fails', 0) end
-      else
-        set('fails', num('fails') + 1)
-        local f, s = window()
-        if num('fails') >= threshold or (f + s >= min_throughput and f >= ratio * (f + s)) then
-          open(open_base)
-        end
+    elseif before == 'closed' and op == 'failure' then
+      local f, s = window()
+      if f >= threshold and lower_bound(f, f + s) >= ratio then
+        open(open_base, f, f + s)
       end
     end
-    -- A non-trial outcome while open or half-open only counts in the window: it was admitted before the breaker opened.
+    -- A non-trial outcome while open or half-open only counts in the window: it was admitted before the breaker
+    -- opened, or tried in panic mode.
   end
-elseif op == 'tally' then
-  window()
-  local field = 's:' .. current
-  set(field, num(field) + arg)
 end
 
 if dirty then

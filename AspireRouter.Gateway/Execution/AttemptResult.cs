@@ -11,8 +11,11 @@ public enum AttemptOutcome
     /// <summary>The provider rejected the request itself (4xx other than 408/429): returned to the client as it came.</summary>
     ClientError,
 
-    /// <summary>429, 408, 5xx, a timeout or a connection error: try the next candidate.</summary>
+    /// <summary>408, 5xx, a redirect, a connection error, or the provider refusing the gateway's key (401, 402, 403): try the next candidate.</summary>
     Retryable,
+
+    /// <summary>429: the endpoint is rate limiting; it cools down and the next candidate is tried at once.</summary>
+    RateLimited,
 
     /// <summary>The request's deadline passed during the attempt.</summary>
     DeadlineExceeded,
@@ -29,10 +32,16 @@ public static class RetryPolicy
 {
     /// <summary>
     /// 429, 408 and 5xx are the provider's trouble, and so is a redirect: the gateway does not follow one (the
-    /// call would carry the provider key elsewhere), and an OpenAI client cannot use it.
+    /// call would carry the provider key elsewhere), and an OpenAI client cannot use it. So is a 401, 402 or 403: the
+    /// gateway's own provider key was refused (expired, wrong, out of credit), which is never the tenant's fault.
     /// </summary>
     public static bool IsRetryable(HttpStatusCode status) =>
-        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500 || (int)status is >= 300 and < 400;
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || IsProviderKeyRejected(status)
+        || (int)status >= 500 || (int)status is >= 300 and < 400;
+
+    /// <summary>401, 402 or 403 from a provider: it refused the gateway's key (the tenant's own key never reaches it).</summary>
+    public static bool IsProviderKeyRejected(HttpStatusCode status) =>
+        status is HttpStatusCode.Unauthorized or HttpStatusCode.PaymentRequired or HttpStatusCode.Forbidden;
 
     /// <summary>The provider's <c>Retry-After</c>, as a delay (delta seconds or an HTTP date).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)

@@ -3,6 +3,7 @@ using AspireRouter.Contracts.Costs;
 using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Latency;
+using AspireRouter.Gateway.Resilience;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Telemetry;
@@ -11,16 +12,19 @@ using Microsoft.Extensions.Options;
 namespace AspireRouter.Gateway.Execution;
 
 /// <summary>
-/// Runs a request along its candidates under one deadline: the next candidate at once on a retryable failure, the
-/// same model again only after the chain is exhausted, with exponential backoff, full jitter and Retry-After.
-/// Candidates whose breaker is open, or whose typical latency cannot fit the time left, are skipped and named in the
-/// final error. A category that hedges races the next candidate against a slow first attempt.
+/// Runs a request along its candidates under one deadline. Each pass tries every candidate once, in order, moving
+/// on at once after a failure; candidates that are out (breaker open, half-open with its trials taken, or cooling
+/// down after a 429) are skipped, and tried last, best first, when nothing admitted served the pass (panic mode).
+/// Later passes retry each candidate, up to the category's <c>MaxRetries</c> times, after exponential backoff with
+/// full jitter and never sooner than its Retry-After. Every attempt after the first must get past the adaptive retry
+/// throttle. A category that hedges races the next candidate against a slow first attempt.
 /// </summary>
 public sealed partial class ChatExecutor(
     AttemptRunner runner,
     ICircuitBreakers breakers,
     ILatencyView latency,
     HedgeBudget hedgeBudget,
+    RetryThrottle throttle,
     CostAccountant accountant,
     CostEmitter costs,
     TimeProvider time,
@@ -28,7 +32,7 @@ public sealed partial class ChatExecutor(
     GatewayMetrics metrics,
     ILogger<ChatExecutor> logger)
 {
-    /// <summary>Attempts for a concrete model id, which has no category to say otherwise.</summary>
+    /// <summary>Retries of each candidate for a concrete model id, which has no category to say otherwise.</summary>
     private const int DirectModelMaxRetries = 2;
 
     /// <summary>Deadline for a concrete model id.</summary>
@@ -36,20 +40,20 @@ public sealed partial class ChatExecutor(
 
     private readonly GatewayOptions _options = options.Value;
 
-    /// <summary>The request's deadline: the client's override when given, else the category's.</summary>
-    public static TimeSpan TimeoutFor(RouteTarget target, TimeSpan? requested) =>
-        requested ?? target.Category?.Timeout ?? DirectModelTimeout;
-
     /// <summary>
     /// Runs the request and writes its answer; returns what it cost (also emitted as a <see cref="RequestCostRecorded"/>
-    /// when it succeeded or some attempt was billed).
+    /// when it succeeded or some attempt was billed). <paramref name="requested"/> is the client's own deadline
+    /// (<c>X-AspireRouter-Timeout-Ms</c>), if it sent one; else the category's timeout applies.
     /// </summary>
     public async Task<RequestCostRecorded> ExecuteAsync(
-        HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId, TimeSpan timeout, CostAttribution attribution)
+        HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId, TimeSpan? requested, CostAttribution attribution)
     {
         var started = Stopwatch.GetTimestamp();
+        var own = target.Category?.Timeout ?? DirectModelTimeout;
+        var timeout = requested ?? own;
         var run = new RequestRun(context, request, target, list, requestId, timeout, time.GetUtcNow() + timeout,
-            1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries));
+            ClientDeadline: requested < own,
+            TriesPerCandidate: 1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries));
         context.Response.Headers[RoutingHeaders.Category] = target.CategoryName;
         context.Response.Headers[RoutingHeaders.Reason] = target.Reason;
         if (target.Residency is { } residency)
@@ -69,7 +73,7 @@ public sealed partial class ChatExecutor(
             var fallback = run.FellBack;
             if (winner is not null)
             {
-                WriteRoutingHeaders(context.Response, winner.Candidate, run.Attempts, fallback);
+                WriteRoutingHeaders(context.Response, run, winner.Candidate, fallback);
                 var outcome = winner.Outcome == AttemptOutcome.Success ? "success" : "client_error";
                 metrics.Request(target.CategoryName, winner.Candidate, outcome, fallback);
                 if (winner.OpenStream is null)
@@ -98,7 +102,12 @@ public sealed partial class ChatExecutor(
             }
 
             context.Response.Headers[RoutingHeaders.Attempts] = run.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            metrics.Request(target.CategoryName, null, run.DeadlineHit ? "deadline_exceeded" : "unavailable", run.Attempts > 1);
+            if (run.Panicked)
+            {
+                context.Response.Headers[RoutingHeaders.Panic] = "true";
+            }
+
+            metrics.Request(target.CategoryName, null, run.DeadlineHit ? "deadline_exceeded" : run.Throttled ? "throttled" : "unavailable", run.Attempts > 1);
             var failed = Price(run, attempts, null, null, false);
             context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(failed.Sum(a => a.CostUsd));
             await WriteExhaustedAsync(context, run);
@@ -116,13 +125,14 @@ public sealed partial class ChatExecutor(
     /// <summary>Walks the candidates pass after pass; returns the attempt whose answer goes to the client, or null.</summary>
     private async Task<UpstreamAttempt?> RunPassesAsync(RequestRun run, List<UpstreamAttempt> attempts)
     {
-        var candidates = run.List.Candidates;
-        for (var pass = 0; run.Attempts < run.MaxAttempts && !run.DeadlineHit && candidates.Count > 0; pass++)
+        var order = RecoveryOrder(run.List.Candidates);
+        for (var pass = 0; pass < run.TriesPerCandidate && !run.DeadlineHit && order.Count > 0; pass++)
         {
             var attemptsBeforePass = run.Attempts;
-            for (var i = 0; i < candidates.Count && run.Attempts < run.MaxAttempts; i++)
+            List<(Candidate Candidate, BreakerAdmission Admission)>? outs = null;
+            for (var i = 0; i < order.Count; i++)
             {
-                var candidate = candidates[i];
+                var candidate = order[i];
                 if (!ResidencyRequirement.Allows(run.Target, candidate))
                 {
                     // The selector never lets such a candidate through; if a future change did, fail closed here.
@@ -131,88 +141,201 @@ public sealed partial class ChatExecutor(
                     continue;
                 }
 
+                if (run.TriesOf(candidate) > pass)
+                {
+                    continue; // already tried in this pass (as a hedge)
+                }
+
                 var admission = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
                 if (!admission.Allowed)
                 {
                     run.Skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: {admission.Reason}";
+                    (outs ??= []).Add((candidate, admission));
                     continue;
                 }
 
                 run.Unskip(candidate);
-                if (pass > 0 && !await BackOffAsync(run, candidate, pass))
+                var hedgeWith = pass == 0 && i + 1 < order.Count ? order[i + 1] : null;
+                var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith);
+                if (winner is not null || stop)
                 {
-                    await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
-                    break;
+                    return winner;
                 }
+            }
 
-                var remaining = run.Remaining(time);
-                if (latency.Get(candidate.Model.Id, candidate.Region) is { } stats && stats.P50 > remaining)
+            // Nothing admitted served this pass: try the candidates that were out, best first (panic mode).
+            if (outs is not null)
+            {
+                foreach (var candidate in PanicOrder.Sort(outs, breakers))
                 {
-                    run.Skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: typical latency {stats.P50.TotalMilliseconds:0} ms exceeds the {remaining.TotalMilliseconds:0} ms left";
-                    await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
-                    continue;
-                }
-
-                var hedge = pass == 0 && i + 1 < candidates.Count && run.Attempts + 1 < run.MaxAttempts ? run.Target.Category?.Hedging : null;
-                var finished = hedge is { Enabled: true }
-                    ? await RunHedgedAsync(run, candidate, admission, candidates[i + 1], hedge.Delay)
-                    : [await RunOneAsync(run, candidate, admission)];
-                attempts.AddRange(finished);
-                if (finished.Count > 1)
-                {
-                    i++; // the hedge ran the next candidate already
-                }
-
-                foreach (var attempt in finished)
-                {
-                    if (attempt.Outcome is AttemptOutcome.Success or AttemptOutcome.ClientError)
+                    if (run.DeadlineHit || run.TriesOf(candidate) > pass)
                     {
-                        return attempt;
+                        continue;
                     }
 
-                    if (attempt.Outcome is AttemptOutcome.ClientAborted)
+                    var admission = breakers.AdmitInPanic(candidate.Model.Id, candidate.Region);
+                    var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith: null);
+                    if (winner is not null || stop)
                     {
-                        return null;
+                        return winner;
                     }
-
-                    if (attempt.Outcome is AttemptOutcome.Retryable or AttemptOutcome.DeadlineExceeded)
-                    {
-                        run.Failures.Add($"{attempt.Candidate.Model.Id}@{attempt.Candidate.Region}: {attempt.Failure}");
-                        run.RetryAfter[attempt.Candidate] = attempt.RetryAfter;
-                        LogAttemptFailed(logger, run.RequestId, attempt.Candidate.Model.Id, attempt.Candidate.Region, attempt.Failure);
-                    }
-                }
-
-                if (run.Remaining(time) <= TimeSpan.Zero)
-                {
-                    run.DeadlineHit = true;
-                    break;
                 }
             }
 
             if (run.Attempts == attemptsBeforePass)
             {
-                break; // nothing could be tried in this pass: every candidate was skipped
+                break; // nothing could be tried in this pass
             }
         }
 
         return null;
     }
 
-    /// <summary>Waits before retrying a model already tried; false when the wait would pass the deadline.</summary>
-    private async Task<bool> BackOffAsync(RequestRun run, Candidate candidate, int pass)
+    /// <summary>
+    /// One candidate's turn: the retry throttle for an extra attempt, the backoff for a retry, the latency check, then
+    /// the attempt (hedged when the category hedges). Returns the winning attempt, or whether the request must stop.
+    /// </summary>
+    private async Task<(UpstreamAttempt? Winner, bool Stop)> TryAsync(
+        RequestRun run, List<UpstreamAttempt> attempts, Candidate candidate, BreakerAdmission admission, Candidate? hedgeWith)
     {
-        var delay = Backoff.Delay(pass, _options.RetryBaseDelay, _options.RetryMaxDelay, run.RetryAfter.GetValueOrDefault(candidate), Random.Shared.NextDouble());
-        if (delay >= run.Remaining(time))
+        if (run.Attempts > 0 && !throttle.AllowExtra(run.Scope, Random.Shared.NextDouble()))
+        {
+            run.Throttled = true;
+            metrics.Throttled(run.Target.CategoryName);
+            LogThrottled(logger, run.RequestId, run.Scope);
+            await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
+            return (null, true);
+        }
+
+        if (run.TriesOf(candidate) > 0 && !await BackOffAsync(run, candidate))
+        {
+            await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
+            return (null, run.Context.RequestAborted.IsCancellationRequested);
+        }
+
+        var remaining = run.Remaining(time);
+        if (latency.Get(candidate.Model.Id, candidate.Region) is { } stats && stats.P50 > remaining)
+        {
+            run.Skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: typical latency {stats.P50.TotalMilliseconds:0} ms exceeds the {remaining.TotalMilliseconds:0} ms left";
+            await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
+            return (null, false);
+        }
+
+        if (admission.Panic)
+        {
+            run.Panicked = true;
+            throttle.OnPanic(run.Scope);
+            metrics.Panic(run.Target.CategoryName, candidate);
+            LogPanic(logger, run.RequestId, candidate.Model.Id, candidate.Region);
+        }
+
+        var hedge = hedgeWith is not null && !admission.Panic ? run.Target.Category?.Hedging : null;
+        var finished = hedge is { Enabled: true }
+            ? await RunHedgedAsync(run, candidate, admission, hedgeWith!, hedge.Delay)
+            : [await RunOneAsync(run, candidate, admission)];
+        attempts.AddRange(finished);
+
+        UpstreamAttempt? winner = null;
+        var aborted = false;
+        foreach (var attempt in finished)
+        {
+            run.Ended(attempt.Candidate, time.GetUtcNow(), attempt.RetryAfter);
+            switch (attempt.Outcome)
+            {
+                case AttemptOutcome.Success or AttemptOutcome.ClientError:
+                    throttle.OnAttempt(run.Scope, accepted: true);
+                    winner = attempt;
+                    break;
+                case AttemptOutcome.ClientAborted:
+                    aborted = true;
+                    break;
+                case AttemptOutcome.RateLimited:
+                    throttle.OnAttempt(run.Scope, accepted: false);
+                    run.RateLimits++;
+                    run.LongestRetryAfter = attempt.RetryAfter > run.LongestRetryAfter || run.LongestRetryAfter is null ? attempt.RetryAfter : run.LongestRetryAfter;
+                    Failed(attempt);
+                    break;
+                case AttemptOutcome.Retryable or AttemptOutcome.DeadlineExceeded:
+                    if (!attempt.ClientDeadline)
+                    {
+                        throttle.OnAttempt(run.Scope, accepted: false);
+                    }
+
+                    run.ProviderFailures++;
+                    Failed(attempt);
+                    break;
+            }
+        }
+
+        if (winner is not null || aborted)
+        {
+            return (winner, true);
+        }
+
+        if (run.Remaining(time) <= TimeSpan.Zero)
         {
             run.DeadlineHit = true;
+        }
+
+        return (null, run.DeadlineHit);
+
+        void Failed(UpstreamAttempt attempt)
+        {
+            run.Failures.Add($"{attempt.Candidate.Model.Id}@{attempt.Candidate.Region}: {attempt.Failure}");
+            LogAttemptFailed(logger, run.RequestId, attempt.Candidate.Model.Id, attempt.Candidate.Region, attempt.Failure);
+        }
+    }
+
+    /// <summary>
+    /// Candidates in the policy's order, but one whose breaker closed recently (ramping up again) goes last for the
+    /// requests its share does not cover yet: recovery takes traffic back gradually, and is never skipped outright.
+    /// </summary>
+    private IReadOnlyList<Candidate> RecoveryOrder(IReadOnlyList<Candidate> candidates)
+    {
+        List<Candidate>? later = null;
+        List<Candidate>? order = null;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            var share = breakers.RecoveryShare(candidate.Model.Id, candidate.Region);
+            if (share >= 1 || Random.Shared.NextDouble() < share)
+            {
+                order?.Add(candidate);
+                continue;
+            }
+
+            order ??= [.. candidates.Take(i)];
+            (later ??= []).Add(candidate);
+        }
+
+        return order is null ? candidates : [.. order, .. later!];
+    }
+
+    /// <summary>
+    /// Waits before retrying a candidate already tried: exponential backoff with full jitter from its last attempt's
+    /// end, and never sooner than its Retry-After. False when the wait would pass the deadline (the candidate is
+    /// skipped) or the client left.
+    /// </summary>
+    private async Task<bool> BackOffAsync(RequestRun run, Candidate candidate)
+    {
+        var (endedAt, retryAfter) = run.LastTry(candidate);
+        var delay = Backoff.Delay(run.TriesOf(candidate), _options.RetryBaseDelay, _options.RetryMaxDelay, retryAfter, Random.Shared.NextDouble());
+        var wait = endedAt + delay - time.GetUtcNow();
+        if (wait >= run.Remaining(time))
+        {
+            run.Skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: its retry would pass the deadline";
             return false;
         }
 
         metrics.Retry(run.Target.CategoryName, candidate.Model.Id);
+        if (wait <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
         try
         {
-            await Task.Delay(delay, time, run.Context.RequestAborted);
+            await Task.Delay(wait, time, run.Context.RequestAborted);
             return true;
         }
         catch (OperationCanceledException)
@@ -224,13 +347,14 @@ public sealed partial class ChatExecutor(
     private Task<UpstreamAttempt> RunOneAsync(RequestRun run, Candidate candidate, BreakerAdmission admission, CancellationToken superseded = default)
     {
         run.Attempts++;
-        return runner.RunAsync(candidate, admission, run.Request, run.RequestId, run.Attempts, run.Remaining(time), run.Context.RequestAborted, superseded);
+        run.Tried(candidate);
+        return runner.RunAsync(candidate, admission, run.Request, run.RequestId, run.Attempts, run.Remaining(time), run.ClientDeadline, run.Context.RequestAborted, superseded);
     }
 
     /// <summary>
     /// Starts <paramref name="first"/>; if it has not answered by the hedge delay (its model's p95), starts
-    /// <paramref name="second"/> as well. The first answer wins, the other attempt is cancelled. Returns every
-    /// attempt that ran, the decisive one last.
+    /// <paramref name="second"/> as well, when its breaker, the hedge budget and the retry throttle allow. The first
+    /// answer wins, the other attempt is cancelled. Returns every attempt that ran, the decisive one last.
     /// </summary>
     private async Task<IReadOnlyList<UpstreamAttempt>> RunHedgedAsync(
         RequestRun run, Candidate first, BreakerAdmission firstAdmission, Candidate second, TimeSpan? fixedDelay)
@@ -251,7 +375,7 @@ public sealed partial class ChatExecutor(
         }
 
         var secondAdmission = await breakers.AdmitAsync(second.Model.Id, second.Region);
-        if (!secondAdmission.Allowed || !hedgeBudget.TryTake(run.Target.CategoryName))
+        if (!secondAdmission.Allowed || !hedgeBudget.TryTake(run.Target.CategoryName) || !throttle.AllowExtra(run.Scope, Random.Shared.NextDouble()))
         {
             if (secondAdmission.Allowed)
             {
@@ -260,7 +384,6 @@ public sealed partial class ChatExecutor(
 
             return [await firstTask];
         }
-
         run.Hedged = true;
         using var cancelSecond = new CancellationTokenSource();
         var secondTask = RunOneAsync(run, second, secondAdmission, cancelSecond.Token);
@@ -284,61 +407,26 @@ public sealed partial class ChatExecutor(
 
     private static Task WriteExhaustedAsync(HttpContext context, RequestRun run)
     {
-        var list = run.List;
-        var detail = string.Join("; ", run.Failures.Concat(run.Skipped.Values).Concat(list.Excluded));
-        var error = list.ContextShortfall is { } shortfall
-            ? RequestError.Invalid($"This request needs about {shortfall.Needed} tokens (prompt, max_tokens and reserve), but the largest context window available is {shortfall.LargestWindow} ({shortfall.LargestModel}). Shorten the prompt or lower max_tokens. Skipped: {detail}.", "messages", "context_length_exceeded")
-            : run.Target.Residency is { } residency && (list.Candidates.Count > 0 || list.ExcludedByResidency)
-            ? ResidencyRequirement.Unavailable(residency, run.DeadlineHit
-                ? $"The request's deadline of {run.Timeout.TotalSeconds:0.###} s passed after {run.Attempts} attempt(s): {detail}."
-                : $"{run.Attempts} attempt(s): {detail}.")
-            : list.Candidates.Count == 0
-            ? RequestError.Invalid($"No model of this category can serve the request: {detail}.", "model", "no_eligible_model")
-            : run.Attempts == 0 && !run.DeadlineHit
-                ? new RequestError(StatusCodes.Status503ServiceUnavailable, $"No candidate can be tried now: {detail}.", "api_error", null, "upstream_unavailable")
-            : run.DeadlineHit
-                ? new RequestError(StatusCodes.Status504GatewayTimeout, $"The request's deadline of {run.Timeout.TotalSeconds:0.###} s passed after {run.Attempts} attempt(s): {detail}.", "api_error", null, "deadline_exceeded")
-                : new RequestError(StatusCodes.Status503ServiceUnavailable, $"Every candidate failed after {run.Attempts} attempt(s): {detail}.", "api_error", null, "upstream_unavailable");
+        var error = ExhaustedError.For(run);
+        if (error.Status == StatusCodes.Status429TooManyRequests && run.LongestRetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return Apis.OpenAiErrors.WriteAsync(context, error);
     }
 
-    private static void WriteRoutingHeaders(HttpResponse response, Candidate candidate, int attempts, bool fallback)
+    private static void WriteRoutingHeaders(HttpResponse response, RequestRun run, Candidate candidate, bool fallback)
     {
         response.Headers[RoutingHeaders.Model] = candidate.Model.Id;
         response.Headers[RoutingHeaders.Region] = candidate.Region;
-        response.Headers[RoutingHeaders.Attempts] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers[RoutingHeaders.Attempts] = run.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.Headers[RoutingHeaders.Fallback] = fallback ? "true" : "false";
-    }
-
-    /// <summary>The state of one request's run through its candidates.</summary>
-    private sealed record RequestRun(
-        HttpContext Context,
-        ChatRequest Request,
-        RouteTarget Target,
-        CandidateList List,
-        string RequestId,
-        TimeSpan Timeout,
-        DateTimeOffset Deadline,
-        int MaxAttempts)
-    {
-        public int Attempts { get; set; }
-        public bool DeadlineHit { get; set; }
-        public bool Hedged { get; set; }
-        public List<string> Failures => _failures ??= [];
-        public Dictionary<Candidate, string> Skipped => _skipped ??= [];
-        public Dictionary<Candidate, TimeSpan?> RetryAfter => _retryAfter ??= [];
-
-        /// <summary>Whether any attempt failed or any candidate was skipped (without creating the collections: most requests have neither).</summary>
-        public bool FellBack => _failures is { Count: > 0 } || _skipped is { Count: > 0 };
-
-        /// <summary>Forgets that <paramref name="candidate"/> was skipped in an earlier pass.</summary>
-        public void Unskip(Candidate candidate) => _skipped?.Remove(candidate);
-
-        private List<string>? _failures;
-        private Dictionary<Candidate, string>? _skipped;
-        private Dictionary<Candidate, TimeSpan?>? _retryAfter;
-
-        public TimeSpan Remaining(TimeProvider time) => Deadline - time.GetUtcNow();
+        if (run.Panicked)
+        {
+            response.Headers[RoutingHeaders.Panic] = "true";
+            response.Headers[RoutingHeaders.Reason] = $"{run.Target.Reason}; panic: every candidate was out, tried the best of them";
+        }
     }
 
     [LoggerMessage(2001, LogLevel.Warning, "Request {RequestId}: attempt on {Model}@{Region} failed ({Failure}); moving on.")]
@@ -346,6 +434,12 @@ public sealed partial class ChatExecutor(
 
     [LoggerMessage(2003, LogLevel.Error, "Request {RequestId}: candidate {Model}@{Region} is outside residency region {Residency}; not attempted.")]
     private static partial void LogResidencyBlocked(ILogger logger, string requestId, string model, string region, string residency);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Request {RequestId}: every candidate is out; trying {Model}@{Region} anyway (panic mode).")]
+    private static partial void LogPanic(ILogger logger, string requestId, string model, string region);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Request {RequestId}: the retry throttle of '{Scope}' refused a further attempt; the request ends.")]
+    private static partial void LogThrottled(ILogger logger, string requestId, string scope);
 
     [LoggerMessage(2002, LogLevel.Information, "Request {RequestId}: hedge race won by {Winner}; {Loser} cancelled.")]
     private static partial void LogHedged(ILogger logger, string requestId, string winner, string loser);

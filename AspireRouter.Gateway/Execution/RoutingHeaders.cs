@@ -14,6 +14,9 @@ public static class RoutingHeaders
     /// <summary>The residency region the request was held to; absent when it had none.</summary>
     public const string Residency = "X-AspireRouter-Residency";
 
+    /// <summary><c>true</c> when the request tried a candidate that was out (open, cooling down, trials busy): panic mode.</summary>
+    public const string Panic = "X-AspireRouter-Panic";
+
     /// <summary>USD over every billed attempt; non-streaming answers only (a stream's headers leave before its usage).</summary>
     public const string CostUsd = "X-AspireRouter-Cost-Usd";
 }

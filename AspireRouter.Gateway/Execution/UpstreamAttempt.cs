@@ -69,8 +69,12 @@ public sealed class UpstreamAttempt : IAsyncDisposable
             {
                 attempt.Body = SecretRedaction.Redact(await ReadBoundedAsync(response, attemptToken), candidate.Endpoint.ApiKey);
                 attempt.RetryAfter = RetryPolicy.RetryAfter(response, time.GetUtcNow());
-                attempt.Outcome = RetryPolicy.IsRetryable(response.StatusCode) ? AttemptOutcome.Retryable : AttemptOutcome.ClientError;
-                attempt.Failure = $"HTTP {(int)response.StatusCode}";
+                attempt.Outcome = response.StatusCode == HttpStatusCode.TooManyRequests ? AttemptOutcome.RateLimited
+                    : RetryPolicy.IsRetryable(response.StatusCode) ? AttemptOutcome.Retryable
+                    : AttemptOutcome.ClientError;
+                attempt.Failure = RetryPolicy.IsProviderKeyRejected(response.StatusCode)
+                    ? $"HTTP {(int)response.StatusCode}, the provider refused the gateway's key"
+                    : $"HTTP {(int)response.StatusCode}";
                 return attempt;
             }
 
@@ -166,6 +170,16 @@ public sealed class UpstreamAttempt : IAsyncDisposable
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>True when the attempt timed out against the client's own deadline (not counted against the provider).</summary>
+    public bool ClientDeadline { get; private set; }
+
+    /// <summary>Marks a timeout as the client's own deadline's doing.</summary>
+    internal void MarkClientDeadline()
+    {
+        ClientDeadline = true;
+        Failure = "timed out (the client's deadline)";
     }
 
     /// <summary>Marks an attempt cancelled because its hedged twin won.</summary>

@@ -8,6 +8,7 @@ using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Latency;
+using AspireRouter.Gateway.Resilience;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Routing.Policies;
 using AspireRouter.Gateway.Telemetry;
@@ -60,6 +61,11 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<IPromptClassifier, RuleBasedClassifier>();
         builder.Services.AddSingleton<AttemptRunner>();
         builder.Services.AddSingleton<HedgeBudget>();
+        builder.Services.AddOptionsWithValidateOnStart<RetryThrottleOptions>()
+            .BindConfiguration(RetryThrottleOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<RetryThrottleOptions>, RetryThrottleOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<RetryThrottleOptions>, RetryThrottleOptionsRulesValidator>();
+        builder.Services.AddSingleton<RetryThrottle>();
         builder.Services.AddSingleton<ChatExecutor>();
         builder.AddCircuitBreakers();
         builder.AddCosts();

@@ -20,10 +20,12 @@ public sealed record ContextShortfall(int Needed, int LargestWindow, string Larg
 /// <summary>
 /// Builds the candidate list: the category's chain (or the one model asked for), filtered by capability and context
 /// window (a model too small is skipped, so a larger one later in the chain serves), and placed in regions. Endpoints
-/// of the preferred region (the category's, else the gateway's home) come first; another region is used for a model
-/// the preferred region lacks, or after the whole chain when the category allows it (<c>FallbackToGlobal</c>).
-/// A category with a preferred region and <c>FallbackToGlobal</c> off, and a request with a residency
-/// requirement (<see cref="RouteTarget.Residency"/>), get that one region's endpoints only.
+/// of the preferred region (the category's, else the gateway's home) come first — for a category without a preferred
+/// region, a model the home region lacks takes its place in the chain from another region —, then, when the category
+/// allows it (<c>FallbackToGlobal</c>, the seed's name, on by default), the same models' endpoints in the other
+/// regions, in chain order: a region's outage is survived by requests that are not bound to it.
+/// A category with <c>FallbackToGlobal</c> off, and a request with a residency requirement
+/// (<see cref="RouteTarget.Residency"/>), get the preferred region's endpoints only.
 /// </summary>
 public static class CandidateSelector
 {
@@ -31,8 +33,8 @@ public static class CandidateSelector
     {
         var chain = target.Category?.Chain ?? [target.Model!.Id];
         var preferred = target.Residency ?? target.Category?.PreferredRegion ?? homeRegion;
-        var pinned = target.Residency is not null || target.Category is { PreferredRegion: not null, FallbackToGlobal: false };
-        var crossRegionAfterChain = !pinned && target.Category is { PreferredRegion: not null, FallbackToGlobal: true };
+        var pinned = target.Residency is not null || target.Category is { FallbackToGlobal: false };
+        var substituteInline = target.Category is not { PreferredRegion: not null };
 
         var capable = new List<ModelSpec>(chain.Length);
         var excluded = new List<string>();
@@ -74,21 +76,22 @@ public static class CandidateSelector
                     ? $"{model.Id}: not offered in '{preferred}' (residency)"
                     : $"{model.Id}: not offered in '{preferred}' (FallbackToGlobal off)");
             }
-            else if (!crossRegionAfterChain && OtherRegion(registry, model, preferred) is { } other)
+            else if (substituteInline && OtherRegion(registry, model, preferred) is { } other)
             {
                 candidates.Add(other);
             }
-            else if (!crossRegionAfterChain)
+            else if (OtherRegion(registry, model, preferred) is null)
             {
                 excluded.Add($"{model.Id}: not offered in any region");
             }
         }
 
-        if (crossRegionAfterChain)
+        if (!pinned)
         {
+            // After the whole chain in the preferred region: the same models elsewhere.
             foreach (var model in capable)
             {
-                if (OtherRegion(registry, model, preferred) is { } other)
+                if (OtherRegion(registry, model, preferred) is { } other && !candidates.Contains(other))
                 {
                     candidates.Add(other);
                 }

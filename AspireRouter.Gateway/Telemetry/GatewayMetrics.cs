@@ -15,6 +15,8 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _hedges;
+    private readonly Counter<long> _panics;
+    private readonly Counter<long> _throttled;
     private readonly Histogram<double> _attemptDuration;
     private readonly Histogram<double> _timeToFirstByte;
 
@@ -26,6 +28,8 @@ public sealed class GatewayMetrics
         _fallbacks = meter.CreateCounter<long>("aspirerouter.fallbacks", description: "Requests answered by a candidate other than the first.");
         _retries = meter.CreateCounter<long>("aspirerouter.retries", description: "Backed-off retries of a model already tried.");
         _hedges = meter.CreateCounter<long>("aspirerouter.hedges", description: "Hedged attempts started, by category and whether the hedge won.");
+        _panics = meter.CreateCounter<long>("aspirerouter.panic.attempts", description: "Attempts made in panic mode (every candidate of the request was open, cooling down or busy), by category, model and region.");
+        _throttled = meter.CreateCounter<long>("aspirerouter.retry_throttle.refused", description: "Extra attempts (fallbacks, retries, hedges, panic attempts) refused by the adaptive retry throttle, by category.");
         _attemptDuration = meter.CreateHistogram<double>("aspirerouter.attempt.duration", unit: "s", description: "Non-streaming upstream attempt latency, to the full body.");
         _timeToFirstByte = meter.CreateHistogram<double>("aspirerouter.attempt.time_to_first_byte", unit: "s", description: "Streaming upstream attempt latency, to the first byte (first token).");
     }
@@ -50,6 +54,7 @@ public sealed class GatewayMetrics
             AttemptOutcome.Success => "success",
             AttemptOutcome.ClientError => "client_error",
             AttemptOutcome.Retryable => "retryable_error",
+            AttemptOutcome.RateLimited => "rate_limited",
             AttemptOutcome.DeadlineExceeded => "timeout",
             AttemptOutcome.Superseded => "superseded",
             _ => "client_aborted",
@@ -58,6 +63,11 @@ public sealed class GatewayMetrics
         _attempts.Add(1, tags);
         (stream ? _timeToFirstByte : _attemptDuration).Record(elapsed.TotalSeconds, tags);
     }
+
+    public void Panic(string category, Candidate candidate) =>
+        _panics.Add(1, new("category", category), new("model", candidate.Model.Id), new("region", candidate.Region));
+
+    public void Throttled(string category) => _throttled.Add(1, new KeyValuePair<string, object?>("category", category));
 
     public void Hedge(string category, bool won) =>
         _hedges.Add(1, new("category", category), new("won", won));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Latency;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -86,7 +87,8 @@ public sealed class ExecutionTests
         var calls = 0;
         factory.Stub.On("glm-5", (_, _) =>
         {
-            if (Interlocked.Increment(ref calls) == 1)
+            // The first attempt in each region is rate limited: the retry of the first endpoint waits for its Retry-After.
+            if (Interlocked.Increment(ref calls) <= 2)
             {
                 var limited = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("{}") };
                 limited.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
@@ -100,8 +102,97 @@ public sealed class ExecutionTests
         var response = await Post(factory.CreateClient(), Chat("glm-5"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("2", Header(response, "X-AspireRouter-Attempts"));
+        Assert.Equal("3", Header(response, "X-AspireRouter-Attempts"));
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.95), $"retried after {clock.Elapsed}, before Retry-After");
+        Assert.Equal(["global", "cn", "global"], factory.Stub.Requests.Select(r => r.Uri.Host.Split('.')[1]));
+    }
+
+    [Fact]
+    public async Task RateLimited_MovesToTheNextCandidateAtOnce_AndCoolsTheEndpointForEveryRequest()
+    {
+        using var factory = new GatewayFactory();
+        factory.Stub.On("qwen-3-8b", HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(30));
+        var client = factory.CreateClient();
+
+        var clock = Stopwatch.StartNew();
+        var first = await Post(client, Chat("light"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("deepseek-v4-flash", Header(first, "X-AspireRouter-Model"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+
+        // The endpoint cools down for its Retry-After: the next requests do not call it, and no breaker opened.
+        for (var i = 0; i < 10; i++)
+        {
+            var next = await Post(client, Chat("light"));
+            Assert.Equal("deepseek-v4-flash", Header(next, "X-AspireRouter-Model"));
+        }
+
+        Assert.Equal(1, factory.Stub.ModelsCalled.Count(m => m == "qwen-3-8b"));
+        var breaker = factory.Services.GetRequiredService<ICircuitBreakers>().StatusOf("qwen-3-8b", "global");
+        Assert.Equal(BreakerState.Closed, breaker.State);
+        Assert.Equal(0, breaker.WindowFailures);
+        Assert.NotNull(breaker.CoolUntil);
+    }
+
+    [Fact]
+    public async Task ProviderKeyRejected_IsAnEndpointFailure_NeverTheTenantsError()
+    {
+        using var factory = new GatewayFactory();
+        factory.Stub.On("qwen-3-8b", HttpStatusCode.Unauthorized, """{"error":{"message":"Incorrect API key provided: key-qwen-global","type":"invalid_request_error","code":"invalid_api_key"}}""");
+        var client = factory.CreateClient();
+
+        var response = await Post(client, Chat("light"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("deepseek-v4-flash", Header(response, "X-AspireRouter-Model"));
+
+        // Every provider refuses the gateway's keys: the tenant gets a 503 of ours, not a 401 it would take for its own.
+        foreach (var model in new[] { "deepseek-v4-flash", "glm-4-9b" })
+        {
+            factory.Stub.On(model, HttpStatusCode.Forbidden, """{"error":{"message":"key-x forbidden"}}""");
+        }
+
+        var refused = await Post(client, Chat("light"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync();
+        using (var json = JsonDocument.Parse(body))
+        {
+            Assert.Contains("the provider refused the gateway's key", json.RootElement.GetProperty("error").GetProperty("message").GetString());
+        }
+
+        Assert.DoesNotContain("invalid_api_key", body);
+        Assert.DoesNotContain("key-", body);
+        Assert.True(factory.Services.GetRequiredService<ICircuitBreakers>().StatusOf("qwen-3-8b", "global").WindowFailures >= 1);
+    }
+
+    [Fact]
+    public async Task ClientsShortDeadline_TimeoutsDoNotCountAgainstTheProvider()
+    {
+        using var factory = new GatewayFactory(new Dictionary<string, string> { ["Registry:Categories:light:Timeout"] = "00:00:05" });
+        foreach (var model in new[] { "qwen-3-8b", "deepseek-v4-flash", "glm-4-9b" })
+        {
+            factory.Stub.On(model, async (_, token) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), token);
+                return StubProvider.Completion(model);
+            });
+        }
+
+        var client = factory.CreateClient();
+
+        for (var i = 0; i < 8; i++)
+        {
+            var response = await Post(client, Chat("light"), timeoutMs: 100);
+            Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        }
+
+        var breaker = factory.Services.GetRequiredService<ICircuitBreakers>().StatusOf("qwen-3-8b", "global");
+        Assert.Equal(BreakerState.Closed, breaker.State);
+        Assert.Equal(0, breaker.WindowFailures);
+
+        // With the category's own deadline the model answers, and is still the first choice.
+        var served = await Post(client, Chat("light"));
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("qwen-3-8b", Header(served, "X-AspireRouter-Model"));
     }
 
     [Fact]
@@ -113,9 +204,13 @@ public sealed class ExecutionTests
         var clock = Stopwatch.StartNew();
         var response = await Post(factory.CreateClient(), Chat("glm-5"), timeoutMs: 2_000);
 
-        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        // Both regions' endpoints said 429 with a Retry-After past the deadline: not waited for, and the client is told
+        // to come back when the provider said (a 429 of ours, which SDKs honour), not handed a timeout.
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("120", Header(response, "Retry-After"));
+        Assert.Equal("upstream_rate_limited", await ErrorCode(response));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"waited {clock.Elapsed}");
-        Assert.Single(factory.Stub.Requests);
+        Assert.Equal(2, factory.Stub.Requests.Count);
     }
 
     [Fact]

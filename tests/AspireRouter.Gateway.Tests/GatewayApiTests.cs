@@ -122,22 +122,44 @@ public sealed class GatewayApiTests : IDisposable
         var message = error.GetProperty("message").GetString()!;
         Assert.Contains("qwen-3-8b@global: HTTP 503", message);
         Assert.Contains("glm-4-9b@global: HTTP 503", message);
-        Assert.Equal("3", Header(response, "X-AspireRouter-Attempts"));
+        Assert.Contains("glm-4-9b@cn: HTTP 503", message); // the other region after the chain
+        // Six candidates (three models, two regions), each tried 1 + MaxRetries (2) times.
+        Assert.Equal("18", Header(response, "X-AspireRouter-Attempts"));
     }
 
     [Fact]
-    public async Task Route_MaxRetriesBoundsAttempts_AndRetriesTheSameModelAfterTheChain()
+    public async Task Route_MaxRetriesIsPerCandidate_TheChainThenTheOtherRegion_ThenTheSameAgainAfterBackoff()
     {
-        // general: 3 models, MaxRetries 3 → 4 attempts: the chain, then the primary again after a backoff.
+        // general without its other region: 3 candidates, MaxRetries 3 → each tried 4 times, pass after pass.
+        using var factory = new GatewayFactory(new Dictionary<string, string>
+        {
+            ["Registry:Categories:general:FallbackToGlobal"] = "false",
+            ["RetryThrottle:Enabled"] = "false",
+            ["Registry:Categories:general:Timeout"] = "00:00:10",
+        });
         foreach (var model in new[] { "deepseek-v4-flash", "qwen-3-32b", "glm-5" })
         {
-            _factory.Stub.On(model, HttpStatusCode.InternalServerError);
+            factory.Stub.On(model, HttpStatusCode.InternalServerError);
         }
 
-        var response = await Post(Chat("general"));
+        var response = await factory.CreateClient().PostAsync("/v1/chat/completions", new StringContent(Chat("general"), Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(["deepseek-v4-flash", "qwen-3-32b", "glm-5", "deepseek-v4-flash"], _factory.Stub.ModelsCalled);
+        string[] chain = ["deepseek-v4-flash", "qwen-3-32b", "glm-5"];
+        Assert.Equal([.. chain, .. chain, .. chain, .. chain], factory.Stub.ModelsCalled);
+        Assert.All(factory.Stub.Requests, r => Assert.Contains(".global.", r.Uri.Host + "."));
+
+        // With its other region (the default), the chain's cn endpoints follow the global ones in each pass.
+        using var both = new GatewayFactory(new Dictionary<string, string> { ["RetryThrottle:Enabled"] = "false" });
+        foreach (var model in chain)
+        {
+            both.Stub.On(model, HttpStatusCode.InternalServerError);
+        }
+
+        await both.CreateClient().PostAsync("/v1/chat/completions", new StringContent(Chat("general"), Encoding.UTF8, "application/json"));
+        Assert.Equal(
+            ["deepseek-v4-flash.global", "qwen-3-32b.global", "glm-5.global", "deepseek-v4-flash.cn", "qwen-3-32b.cn", "glm-5.cn"],
+            both.Stub.Requests.Take(6).Select(r => $"{r.Model}.{r.Uri.Host.Split('.')[1]}"));
     }
 
     [Fact]

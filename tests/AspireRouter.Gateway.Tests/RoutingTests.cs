@@ -63,16 +63,32 @@ public class RoutingTests
     }
 
     [Fact]
-    public void Select_Light_FollowsTheChainInTheHomeRegion()
+    public void Select_Light_FollowsTheChainInTheHomeRegion_ThenTheSameModelsInTheOtherRegion()
     {
         var request = Request("light");
         var target = CategoryResolver.Resolve(Seed, Classifier, request, null, out _)!;
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
+        Assert.Equal(
+            ["qwen-3-8b@global", "deepseek-v4-flash@global", "glm-4-9b@global", "qwen-3-8b@cn", "deepseek-v4-flash@cn", "glm-4-9b@cn"],
+            list.Candidates.Select(c => $"{c.Model.Id}@{c.Region}"));
+        Assert.Empty(list.Excluded);
+    }
+
+    [Fact]
+    public void Select_FallbackToGlobalOff_KeepsTheCategoryInItsPreferredRegion()
+    {
+        var options = SeedRegistryConfiguration.LoadSeedOptions();
+        options.Categories["light"].FallbackToGlobal = false;
+        var registry = ModelRegistry.Create(options);
+        var request = Request("light");
+        var target = CategoryResolver.Resolve(registry, Classifier, request, null, out _)!;
+
+        var list = CandidateSelector.Select(registry, target, request, Regions.Global, Estimator.For(request));
+
         Assert.Equal(["qwen-3-8b", "deepseek-v4-flash", "glm-4-9b"], list.Candidates.Select(c => c.Model.Id));
         Assert.All(list.Candidates, c => Assert.Equal(Regions.Global, c.Region));
-        Assert.Empty(list.Excluded);
     }
 
     [Fact]
@@ -83,7 +99,7 @@ public class RoutingTests
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Cn, Estimator.For(request));
 
-        Assert.All(list.Candidates, c => Assert.Equal(Regions.Cn, c.Region));
+        Assert.Equal([Regions.Cn, Regions.Cn, Regions.Cn, Regions.Global, Regions.Global, Regions.Global], list.Candidates.Select(c => c.Region));
         Assert.Equal("http://providers-cn/v1", list.Candidates[0].Endpoint.BaseUrl.OriginalString);
     }
 
@@ -136,7 +152,7 @@ public class RoutingTests
 
         var list = CandidateSelector.Select(Seed, target, request, Regions.Global, Estimator.For(request));
 
-        Assert.Equal(["kimi-k2-5", "qwen-3-5-397b"], list.Candidates.Select(c => c.Model.Id));
+        Assert.Equal(["kimi-k2-5", "qwen-3-5-397b", "kimi-k2-5", "qwen-3-5-397b"], list.Candidates.Select(c => c.Model.Id));
         Assert.Contains(list.Excluded, r => r.StartsWith("deepseek-r1") && r.Contains("tool"));
     }
 

@@ -60,7 +60,7 @@ public class TokenEstimatorTests
     {
         var list = Select(Request("light", "What is the capital of France?"));
 
-        Assert.Equal(3, list.Candidates.Count);
+        Assert.Equal(6, list.Candidates.Count); // three models in two regions
         Assert.Empty(list.Excluded);
     }
 
@@ -70,7 +70,7 @@ public class TokenEstimatorTests
         // ~40k tokens: over qwen-3-8b's 32k window, within deepseek-v4-flash's 128k.
         var list = Select(Request("light", Prose(40_000)));
 
-        Assert.Equal(["deepseek-v4-flash", "glm-4-9b"], list.Candidates.Select(c => c.Model.Id));
+        Assert.Equal(["deepseek-v4-flash", "glm-4-9b", "deepseek-v4-flash", "glm-4-9b"], list.Candidates.Select(c => c.Model.Id));
         Assert.Contains(list.Excluded, e => e.StartsWith("qwen-3-8b: context window 32768 < ~", StringComparison.Ordinal));
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using AspireRouter.Contracts.Redis;
 using AspireRouter.Gateway.Breakers;
 using Microsoft.AspNetCore.Hosting;
@@ -62,29 +61,37 @@ public sealed class BreakerGatewayTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public async Task EveryBreakerOpen_Is503NamingWhenEachAdmitsTrials_WithoutCallingAnyProvider()
+    public async Task EveryBreakerOpen_PanicMode_StillTriesTheCandidates_AndSaysSo()
     {
-        await using var factory = new GatewayFactory(new Dictionary<string, string> { ["CircuitBreaker:FailureThreshold"] = "1" });
+        await using var factory = new GatewayFactory(new Dictionary<string, string>
+        {
+            // One failure is evidence enough here; the chain stays in the global region.
+            ["CircuitBreaker:FailureThreshold"] = "1",
+            ["CircuitBreaker:FailureRatio"] = "0.1",
+            ["Registry:Categories:light:FallbackToGlobal"] = "false",
+        });
         foreach (var model in new[] { Primary, "deepseek-v4-flash", "glm-4-9b" })
         {
             factory.Stub.On(model, HttpStatusCode.ServiceUnavailable);
         }
 
         var client = factory.CreateClient();
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await PostLightAsync(client)).StatusCode);
-        var calls = factory.Stub.Requests.Count;
+        var first = await PostLightAsync(client);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal("9", Header(first, "X-AspireRouter-Attempts")); // three passes over three candidates, the last two in panic
+        Assert.Equal("true", Header(first, "X-AspireRouter-Panic"));
+        var breakers = factory.Services.GetRequiredService<ICircuitBreakers>();
+        Assert.All(new[] { Primary, "deepseek-v4-flash", "glm-4-9b" }, m => Assert.Equal(BreakerState.Open, breakers.StatusOf(m).State));
 
+        // The last model of the chain recovers while every breaker is still open: the request finds it.
+        factory.Stub.On("glm-4-9b", (_, _) => Task.FromResult(StubProvider.Completion("glm-4-9b")));
         var response = await PostLightAsync(client);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(calls, factory.Stub.Requests.Count);
-        Assert.Equal("0", Header(response, "X-AspireRouter-Attempts"));
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var message = json.RootElement.GetProperty("error").GetProperty("message").GetString()!;
-        Assert.StartsWith("No candidate can be tried now: ", message);
-        Assert.Contains($"{Primary}@global: breaker open until ", message);
-        Assert.Contains("deepseek-v4-flash@global: breaker open until ", message);
-        Assert.Contains("glm-4-9b@global: breaker open until ", message);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("glm-4-9b", Header(response, "X-AspireRouter-Model"));
+        Assert.Equal("true", Header(response, "X-AspireRouter-Panic"));
+        Assert.Contains("panic", Header(response, "X-AspireRouter-Route-Reason"));
+        Assert.Equal(BreakerState.Open, breakers.StatusOf(Primary).State); // a panic attempt does not extend or close it
     }
 
     [Fact]

@@ -22,7 +22,9 @@ public sealed class BreakerMetricsTests
             }
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) => transitions.Add((value, Tags(tags))));
-        listener.SetMeasurementEventCallback<int>((_, value, tags, _) => states.Add((value, Tags(tags))));
+        var cooling = new List<(int Value, Dictionary<string, object?> Tags)>();
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
+            (instrument.Name == "aspirerouter.breaker.cooling" ? cooling : states).Add((value, Tags(tags))));
         listener.Start();
         var time = BreakerTestKit.Clock();
         var breakers = BreakerTestKit.Local(time, metrics: new BreakerMetrics(factory));
@@ -38,6 +40,14 @@ public sealed class BreakerMetricsTests
         var state = Assert.Single(states);
         Assert.Equal((int)BreakerState.HalfOpen, state.Value);
         Assert.Equal("qwen-3-8b", state.Tags["model"]);
+        Assert.Equal(0, Assert.Single(cooling).Value);
+
+        var admission = await breakers.AdmitAsync("deepseek-v4-flash", BreakerTestKit.Region);
+        await breakers.RecordAsync(admission, BreakerOutcome.RateLimited, TimeSpan.FromSeconds(5));
+        cooling.Clear();
+        listener.RecordObservableInstruments();
+        Assert.Equal(1, cooling.Single(c => (string)c.Tags["model"]! == "deepseek-v4-flash").Value);
+        Assert.Contains(transitions, t => t.Tags.Count == 2 && (string)t.Tags["model"]! == "deepseek-v4-flash"); // aspirerouter.cooldowns
     }
 
     private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)

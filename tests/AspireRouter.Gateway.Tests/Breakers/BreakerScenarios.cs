@@ -17,7 +17,7 @@ public abstract class BreakerScenarios
     private protected abstract void AssertStore(CircuitBreakers breakers);
 
     [Fact]
-    public async Task FiveConsecutiveFailures_OpenTheBreakerFor30Seconds()
+    public async Task FiveFailuresAndNoSuccess_OpenTheBreakerFor30Seconds()
     {
         var breakers = await CreateAsync();
 
@@ -32,74 +32,161 @@ public abstract class BreakerScenarios
         Assert.Equal(BreakerState.Open, admission.State);
         Assert.Equal(BreakerTestKit.Start.AddSeconds(30), admission.OpenUntil);
         Assert.Equal($"breaker open until {BreakerTestKit.Start.AddSeconds(30):O}", admission.Reason);
+        Assert.Equal("5 of 5 attempts failed in the window", breakers.StatusOf().TripReason);
         AssertStore(breakers);
     }
 
     [Fact]
-    public async Task Success_ResetsConsecutiveFailures()
+    public async Task OpensOnEvidence_SevenOfEightOpens_SixOfSevenDoesNot()
     {
         var breakers = await CreateAsync();
 
-        await breakers.FailAsync(4);
         await breakers.SucceedAsync();
+        await breakers.FailAsync(6);
+        Assert.Equal(BreakerState.Closed, breakers.StatusOf().State); // 6 of 7: the lower bound is 0.49
+
+        await breakers.FailAsync();
+
+        Assert.Equal(BreakerState.Open, breakers.StatusOf().State); // 7 of 8: 0.53
+        Assert.Equal("7 of 8 attempts failed in the window", breakers.StatusOf().TripReason);
+        AssertStore(breakers);
+    }
+
+    [Fact]
+    public async Task ThirtyPercentFailures_StayInRotation_EvenWithFiveInARow()
+    {
+        var breakers = await CreateAsync();
+
+        // 600 attempts over ten minutes; every 17th-attempt block has five failures in a row (29 %).
+        for (var i = 0; i < 600; i++)
+        {
+            await (i % 17 >= 12 ? breakers.FailAsync() : breakers.SucceedAsync());
+            Time.Advance(TimeSpan.FromSeconds(1));
+            if (i % 10 == 0)
+            {
+                await breakers.SyncAsync(CancellationToken.None);
+            }
+        }
+
+        var status = breakers.StatusOf();
+        Assert.Equal(BreakerState.Closed, status.State);
+        Assert.Null(status.ChangedAt); // never tripped
+        Assert.InRange(status.FailureRatio, 0.2, 0.4);
+        AssertStore(breakers);
+    }
+
+    [Fact]
+    public async Task FailuresOfAnOldWindow_DoNotAddUp()
+    {
+        var breakers = await CreateAsync();
+
+        await breakers.FailAsync(4);
+        Time.Advance(TimeSpan.FromSeconds(70));
         await breakers.FailAsync(4);
 
+        Assert.Equal(BreakerState.Closed, breakers.StatusOf().State);
+        Assert.Equal(4, breakers.StatusOf().WindowFailures);
+        AssertStore(breakers);
+    }
+
+    [Fact]
+    public async Task SuccessesCountedLocally_AreCarriedByTheNextFailure_AndKeepTheRatioDown()
+    {
+        var breakers = await CreateAsync();
+
+        await breakers.SucceedAsync(30); // the first 20 are written at once (a young window), the rest counted here
+        await breakers.FailAsync(6);
+
+        var status = breakers.StatusOf();
+        Assert.Equal(BreakerState.Closed, status.State);
+        Assert.Equal(30, status.WindowSuccesses); // the failure carried the ten counted here
+        Assert.Equal(6, status.WindowFailures);
+        AssertStore(breakers);
+    }
+
+    [Fact]
+    public async Task RateLimited_CoolsTheEndpointDownForItsRetryAfter_WithoutCountingAsAFailure()
+    {
+        var breakers = await CreateAsync();
+
+        for (var i = 0; i < 10; i++)
+        {
+            var admission = await breakers.AdmitAsync();
+            Assert.True(admission.Allowed);
+            await breakers.RecordAsync(admission, BreakerOutcome.RateLimited, TimeSpan.FromSeconds(2));
+            Time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        var throttled = await breakers.AdmitAsync();
+        Assert.True(throttled.Allowed); // the last cool-down has just ended
+        await breakers.RecordAsync(throttled, BreakerOutcome.RateLimited, TimeSpan.FromSeconds(2));
+
+        var cooling = await breakers.AdmitAsync();
+        Assert.False(cooling.Allowed);
+        Assert.Equal(Time.GetUtcNow().AddSeconds(2), cooling.CoolUntil);
+        Assert.Equal($"rate limited, cooling down until {Time.GetUtcNow().AddSeconds(2):O}", cooling.Reason);
+        var status = breakers.StatusOf();
+        Assert.Equal(BreakerState.Closed, status.State);
+        Assert.Equal(0, status.WindowFailures);
+
+        Time.Advance(TimeSpan.FromSeconds(2));
         Assert.True((await breakers.AdmitAsync()).Allowed);
-        Assert.Equal(4, breakers.StatusOf().ConsecutiveFailures);
         AssertStore(breakers);
     }
 
     [Fact]
-    public async Task FailureRatio_OpensWithoutFiveInARow_OnceTheWindowHoldsTheMinimumThroughput()
+    public async Task RateLimited_WithoutRetryAfter_CoolsForTheDefaultWithJitter_AndALongRetryAfterIsCapped()
     {
         var breakers = await CreateAsync();
 
-        // Every other attempt fails, one attempt a second: never 5 in a row, but half of the window.
-        for (var i = 1; i <= 20; i++)
-        {
-            await (i % 2 == 1 ? breakers.FailAsync() : breakers.SucceedAsync());
-            Time.Advance(TimeSpan.FromSeconds(1));
-        }
+        await breakers.RecordAsync(await breakers.AdmitAsync(), BreakerOutcome.RateLimited);
+        var cooling = breakers.StatusOf().CoolUntil!.Value - Time.GetUtcNow();
+        Assert.InRange(cooling, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5));
 
-        Assert.Equal(BreakerState.Closed, breakers.StatusOf().State); // 10 of 20 but the 20th was a success
-
-        await breakers.FailAsync(); // 11 of 21 ≥ 0.5
-
-        Assert.Equal(BreakerState.Open, breakers.StatusOf().State);
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await breakers.RecordAsync(await breakers.AdmitAsync(), BreakerOutcome.RateLimited, TimeSpan.FromHours(1));
+        Assert.Equal(Time.GetUtcNow().AddSeconds(60), breakers.StatusOf().CoolUntil);
         AssertStore(breakers);
     }
 
     [Fact]
-    public async Task FailureRatio_OldAttemptsLeaveTheWindow()
+    public async Task PanicAdmission_TriesAnOpenBreaker_WithoutATrialPermit_AndOnlyCountsInTheWindow()
     {
         var breakers = await CreateAsync();
+        await breakers.FailAsync(5);
+        Assert.False((await breakers.AdmitAsync()).Allowed);
 
-        // Every other attempt fails, but one every 4 s: the 60 s window never holds 20 attempts.
-        for (var i = 1; i <= 40; i++)
+        var panic = breakers.AdmitInPanic(BreakerTestKit.Model, BreakerTestKit.Region);
+        Assert.True(panic.Allowed);
+        Assert.True(panic.Panic);
+        Assert.False(panic.IsTrial);
+        await breakers.RecordAsync(panic, BreakerOutcome.Failure);
+
+        var status = breakers.StatusOf();
+        Assert.Equal(BreakerState.Open, status.State);
+        Assert.Equal(BreakerTestKit.Start.AddSeconds(30), status.OpenUntil); // not extended
+        Assert.Equal(6, status.WindowFailures);
+        AssertStore(breakers);
+    }
+
+    [Fact]
+    public async Task AfterClosing_TheEndpointRampsBackUp_From10To100PercentOfFirstAttempts()
+    {
+        var breakers = await CreateAsync();
+        Assert.Equal(1, breakers.RecoveryShare(BreakerTestKit.Model, BreakerTestKit.Region));
+        await breakers.FailAsync(5);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 3; i++)
         {
-            await (i % 2 == 1 ? breakers.FailAsync() : breakers.SucceedAsync());
-            Time.Advance(TimeSpan.FromSeconds(4));
+            await breakers.RecordAsync(await breakers.AdmitAsync(), BreakerOutcome.Success);
         }
 
         Assert.Equal(BreakerState.Closed, breakers.StatusOf().State);
-        AssertStore(breakers);
-    }
-
-    [Fact]
-    public async Task SuccessesCountedLocally_AreFlushedBySync_AndKeepTheRatioDown()
-    {
-        var breakers = await CreateAsync();
-
-        await breakers.SucceedAsync(10); // clean breaker: counted here, no store call
-        await breakers.SyncAsync(CancellationToken.None);
-        for (var i = 0; i < 15; i++)
-        {
-            await breakers.FailAsync();
-            await breakers.SucceedAsync();
-        }
-
-        // 15 failures against 24 successes. Without the flushed 10 it would have opened at the 11th failure.
-        Assert.Equal(BreakerState.Closed, breakers.StatusOf().State);
+        Assert.Equal(0.1, breakers.RecoveryShare(BreakerTestKit.Model, BreakerTestKit.Region), 3);
+        Time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(0.55, breakers.RecoveryShare(BreakerTestKit.Model, BreakerTestKit.Region), 3);
+        Time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(1, breakers.RecoveryShare(BreakerTestKit.Model, BreakerTestKit.Region));
         AssertStore(breakers);
     }
 

@@ -65,8 +65,7 @@ internal static class BreakerTestKit
     public static Task<BreakerAdmission> AdmitAsync(this ICircuitBreakers breakers, string model = Model) =>
         breakers.AdmitAsync(model, Region).AsTask();
 
-    public static BreakerStatus StatusOf(this ICircuitBreakers breakers, string model = Model) =>
-        breakers.GetStatuses().FirstOrDefault(s => s.Key == new BreakerKey(model, Region)) ?? BreakerStatus.Closed(new BreakerKey(model, Region));
+    public static BreakerStatus StatusOf(this ICircuitBreakers breakers, string model = Model) => breakers.StatusOf(model, Region);
 }
 
 /// <summary>Keeps what was logged, to assert on event ids.</summary>

@@ -59,21 +59,26 @@ public sealed class BreakerTimingTests(RedisServerFixture redis, ITestOutputHelp
 
     [Theory]
     [InlineData(0.1)]
-    [InlineData(0.2)]
-    [InlineData(0.5)]
+    [InlineData(0.3)]
+    [InlineData(0.8)]
     public async Task IntermittentFailures_AtFiftyRequestsASecond(double failureRate)
     {
         var random = new Random(42);
         var run = await SimulateAsync(50, TimeSpan.FromMilliseconds(100), healthyFrom: null, TimeSpan.FromMinutes(10), _ => random.NextDouble() < failureRate);
 
-        // With every success reaching Redis, five failures in a row start at a rate of R·(1−p)·p⁵ per second.
+        // Five failures in a row start at a rate of R·(1−p)·p⁵ per second: what a run-of-five breaker would trip on.
         var strict = 50 * (1 - failureRate) * Math.Pow(failureRate, 5) * 600;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"50 rps over 10 min, {failureRate:P0} of attempts failing at random: opened {run.Opens} time(s), first at {run.OpenedAfter?.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) ?? "never"} s "
-            + $"(a breaker that saw every success at once would trip ~{strict:0.#} time(s) on five in a row)."));
-        if (failureRate >= 0.5)
+            + $"(a breaker tripping on five in a row would have tripped ~{strict:0.#} time(s))."));
+        if (failureRate < 0.5)
+        {
+            Assert.Equal(0, run.Opens); // a model that mostly answers stays in rotation
+        }
+        else
         {
             Assert.NotNull(run.OpenedAfter);
+            Assert.True(run.OpenedAfter < TimeSpan.FromSeconds(2), $"opened after {run.OpenedAfter}");
         }
     }
 
@@ -82,7 +87,7 @@ public sealed class BreakerTimingTests(RedisServerFixture redis, ITestOutputHelp
     {
         var connection = await redis.Server.ConnectAsync(redis.Server.NextDatabase());
         _connections.Add(connection);
-        var breakers = BreakerTestKit.Create(TimeProvider.System, () => connection, new CircuitBreakerOptions { FailureThreshold = 1000, MinimumThroughput = 1_000_000 });
+        var breakers = BreakerTestKit.Create(TimeProvider.System, () => connection, new CircuitBreakerOptions { FailureThreshold = 1000 });
         await breakers.SyncAsync(CancellationToken.None);
         await breakers.FailAsync(100); // warm up (script load, JIT); 600 failures stay under the threshold of 1000
 
@@ -90,7 +95,7 @@ public sealed class BreakerTimingTests(RedisServerFixture redis, ITestOutputHelp
         await breakers.FailAsync(500);
         var perFailure = clock.Elapsed / 500;
         clock.Restart();
-        await breakers.SucceedAsync(1); // resets the count: the next successes are local
+        await breakers.SucceedAsync(20); // the window is no longer young: the next successes are counted locally
         clock.Restart();
         await breakers.SucceedAsync(100_000);
         var perCleanSuccess = clock.Elapsed / 100_000;

@@ -137,16 +137,35 @@ public sealed class SharedBreakerTests(RedisServerFixture redis) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task SuccessesOfCleanBreakers_StayLocalUntilTheSync()
+    public async Task SuccessesOfAFullWindow_StayLocalUntilTheSync()
     {
-        await _a.SucceedAsync(7);
         var key = RedisKeys.Breaker(BreakerTestKit.Model, BreakerTestKit.Region);
         var database = _connections[0].GetDatabase();
-        Assert.False(await database.KeyExistsAsync(key)); // no Redis call per success
+        await _a.SucceedAsync(20); // a young window: each success is written at once
+        Assert.Equal(20, await SuccessesAsync());
+
+        await _a.SucceedAsync(7);
+        Assert.Equal(20, await SuccessesAsync()); // no Redis call per success once the window holds enough
 
         await _a.SyncAsync(CancellationToken.None);
+        Assert.Equal(27, await SuccessesAsync());
 
-        var hash = await database.HashGetAllAsync(key);
-        Assert.Equal(7, hash.Where(e => ((string)e.Name!).StartsWith(BreakerFields.SuccessesPrefix, StringComparison.Ordinal)).Sum(e => (long)e.Value));
+        async Task<long> SuccessesAsync() => (await database.HashGetAllAsync(key))
+            .Where(e => ((string)e.Name!).StartsWith(BreakerFields.SuccessesPrefix, StringComparison.Ordinal)).Sum(e => (long)e.Value);
+    }
+
+    [Fact]
+    public async Task ACoolDownSetByA_IsHonouredByB_AfterItsSync()
+    {
+        var admission = await _a.AdmitAsync();
+        await _a.RecordAsync(admission, BreakerOutcome.RateLimited, TimeSpan.FromSeconds(10));
+        Assert.False((await _a.AdmitAsync()).Allowed);
+
+        await _b.SyncAsync(CancellationToken.None);
+
+        var denied = await _b.AdmitAsync();
+        Assert.False(denied.Allowed);
+        Assert.Equal(_time.GetUtcNow().AddSeconds(10), denied.CoolUntil);
+        Assert.Equal(BreakerState.Closed, _b.StatusOf().State);
     }
 }

@@ -97,7 +97,7 @@ public sealed class ResidencyGatewayTests
     }
 
     [Fact]
-    public async Task EveryCnBreakerOpen_ResidentRequest_FailsClosedWithoutAnyCall()
+    public async Task EveryCnBreakerOpen_ResidentRequest_PanicsWithinCn_AndFailsClosedWhenCnStillFails()
     {
         using var factory = new GatewayFactory();
         var breakers = factory.Services.GetRequiredService<ICircuitBreakers>();
@@ -109,11 +109,21 @@ public sealed class ResidencyGatewayTests
             }
         }
 
+        // Every cn breaker is open but the endpoints answer again: panic mode tries them, and only them.
+        var served = await Post(factory.CreateClient(), Chat("light"));
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("cn", Header(served, "X-AspireRouter-Region"));
+        Assert.Equal("true", Header(served, "X-AspireRouter-Panic"));
+
+        // They still fail: the request fails closed, and not one attempt left cn.
+        FailEveryCnEndpoint(factory);
+
         var response = await Post(factory.CreateClient(), Chat("light"));
 
         await AssertResidencyUnavailable(response);
         Assert.Contains("breaker open", (await Error(response)).GetProperty("message").GetString());
-        Assert.Empty(factory.Stub.Requests);
+        Assert.All(factory.Stub.Requests, r => Assert.StartsWith("http://", r.Uri.ToString(), StringComparison.Ordinal));
+        Assert.All(factory.Stub.Requests, r => Assert.Contains(".cn.test", r.Uri.Host, StringComparison.Ordinal));
 
         // The same request without residency is served from the global endpoints the breakers do not cover.
         var unconstrained = await Post(factory.CreateClient(), Chat("light"), residency: null);

@@ -1,0 +1,77 @@
+using AspireRouter.Gateway.Requests;
+using AspireRouter.Gateway.Routing;
+
+namespace AspireRouter.Gateway.Execution;
+
+/// <summary>The state of one request's run through its candidates.</summary>
+internal sealed record RequestRun(
+    HttpContext Context,
+    ChatRequest Request,
+    RouteTarget Target,
+    CandidateList List,
+    string RequestId,
+    TimeSpan Timeout,
+    DateTimeOffset Deadline,
+    bool ClientDeadline,
+    int TriesPerCandidate)
+{
+    /// <summary>The retry throttle's scope: the category, or the concrete model asked for.</summary>
+    public string Scope => Target.Category?.Name ?? $"direct:{Target.Model!.Id}";
+
+    public int Attempts { get; set; }
+    public bool DeadlineHit { get; set; }
+    public bool Hedged { get; set; }
+
+    /// <summary>Some attempt went to a candidate that was out (open, cooling down, trials busy): panic mode.</summary>
+    public bool Panicked { get; set; }
+
+    /// <summary>The retry throttle refused an extra attempt, which ended the request.</summary>
+    public bool Throttled { get; set; }
+
+    /// <summary>Failed attempts that were not rate limits (429s).</summary>
+    public int ProviderFailures { get; set; }
+
+    /// <summary>Attempts answered with 429, and the longest Retry-After among them.</summary>
+    public int RateLimits { get; set; }
+
+    public TimeSpan? LongestRetryAfter { get; set; }
+
+    public List<string> Failures => _failures ??= [];
+    public Dictionary<Candidate, string> Skipped => _skipped ??= [];
+
+    /// <summary>Whether any attempt failed or any candidate was skipped (without creating the collections: most requests have neither).</summary>
+    public bool FellBack => _failures is { Count: > 0 } || _skipped is { Count: > 0 };
+
+    /// <summary>Forgets that <paramref name="candidate"/> was skipped in an earlier pass.</summary>
+    public void Unskip(Candidate candidate) => _skipped?.Remove(candidate);
+
+    /// <summary>Attempts made on <paramref name="candidate"/> so far.</summary>
+    public int TriesOf(Candidate candidate) => _tries is not null && _tries.TryGetValue(candidate, out var tried) ? tried.Count : 0;
+
+    /// <summary>Counts an attempt on <paramref name="candidate"/>.</summary>
+    public void Tried(Candidate candidate)
+    {
+        _tries ??= [];
+        _tries[candidate] = (TriesOf(candidate) + 1, _tries.GetValueOrDefault(candidate).EndedAt, _tries.GetValueOrDefault(candidate).RetryAfter);
+    }
+
+    /// <summary>Remembers when an attempt on <paramref name="candidate"/> ended and the Retry-After it came with.</summary>
+    public void Ended(Candidate candidate, DateTimeOffset at, TimeSpan? retryAfter)
+    {
+        _tries ??= [];
+        _tries[candidate] = (TriesOf(candidate), at, retryAfter);
+    }
+
+    /// <summary>When the last attempt on <paramref name="candidate"/> ended, and the provider's Retry-After.</summary>
+    public (DateTimeOffset EndedAt, TimeSpan? RetryAfter) LastTry(Candidate candidate)
+    {
+        var tried = _tries?.GetValueOrDefault(candidate) ?? default;
+        return (tried.EndedAt, tried.RetryAfter);
+    }
+
+    public TimeSpan Remaining(TimeProvider time) => Deadline - time.GetUtcNow();
+
+    private List<string>? _failures;
+    private Dictionary<Candidate, string>? _skipped;
+    private Dictionary<Candidate, (int Count, DateTimeOffset EndedAt, TimeSpan? RetryAfter)>? _tries;
+}

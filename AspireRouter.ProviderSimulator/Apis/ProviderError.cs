@@ -42,6 +42,10 @@ public sealed record ProviderError(int Status, string Message, string Type, stri
     /// <summary>The body a provider sends with an injected failure status.</summary>
     public static ProviderError Injected(int status) => status switch
     {
+        StatusCodes.Status401Unauthorized => new(status,
+            "Incorrect API key provided. You can find your API key in your provider's console.", "invalid_request_error", Code: "invalid_api_key"),
+        StatusCodes.Status402PaymentRequired => new(status, "Insufficient balance.", "invalid_request_error", Code: "insufficient_balance"),
+        StatusCodes.Status403Forbidden => new(status, "This API key may not use this model.", "invalid_request_error", Code: "permission_denied"),
         StatusCodes.Status429TooManyRequests => new(status,
             "Rate limit reached for requests. Please retry after the time given in the Retry-After header.",
             "requests", Code: "rate_limit_exceeded"),

@@ -7,7 +7,7 @@ namespace AspireRouter.ProviderSimulator.Faults;
 /// defaults, so <c>{"latencyMultiplier":3}</c> only slows the model down.
 /// </summary>
 /// <param name="ErrorRate">Share of requests, 0 to 1, answered with <paramref name="Status"/> instead of a completion. Default: 0.</param>
-/// <param name="Status">Status of the injected errors: 429, 500, 502, 503 or 504. Default: 503.</param>
+/// <param name="Status">Status of the injected errors: 401, 402 or 403 (the provider refusing the caller's key), 429, 500, 502, 503 or 504. Default: 503.</param>
 /// <param name="RetryAfter">A TimeSpan string or a number of seconds; sent as a whole-second <c>Retry-After</c> header on injected 429s (not scaled by the time scale). Default: none.</param>
 /// <param name="LatencyMultiplier">Multiplies this model's delays (0 to 1000, on top of the time scale). Default: 1.</param>
 /// <param name="Hang">Never answers: the request waits until the client disconnects. Default: false.</param>
@@ -21,7 +21,7 @@ public sealed record FaultSpec(
     bool FailMidStream = false)
 {
     /// <summary>Status codes a fault can answer with.</summary>
-    public static readonly IReadOnlyList<int> AllowedStatuses = [429, 500, 502, 503, 504];
+    public static readonly IReadOnlyList<int> AllowedStatuses = [401, 402, 403, 429, 500, 502, 503, 504];
 
     /// <summary>Every problem with the values, keyed by field; empty when the spec is valid.</summary>
     public Dictionary<string, string[]> Validate()

@@ -36,6 +36,20 @@ public sealed class FaultInjectionTests : IClassFixture<SimulatorFactory>, IAsyn
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
+    [Theory]
+    [InlineData(401, "invalid_api_key")]
+    [InlineData(402, "insufficient_balance")]
+    [InlineData(403, "permission_denied")]
+    public async Task Fault_ProviderKeyRefused_AnswersWithTheProvidersAuthError(int status, string code)
+    {
+        await SetFaultAsync("kimi-k2-5", new JsonObject { ["errorRate"] = 1.0, ["status"] = status });
+
+        using var response = await _client.PostChatAsync(Chat("kimi-k2-5"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(code, (await response.ReadErrorAsync()).GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task Fault_429WithRetryAfter_SendsRetryAfterInWholeSeconds()
     {

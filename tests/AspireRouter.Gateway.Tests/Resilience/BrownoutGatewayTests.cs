@@ -1,0 +1,171 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AspireRouter.Gateway.Breakers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspireRouter.Gateway.Tests.Resilience;
+
+/// <summary>
+/// Partial provider failures through the in-process gateway (stub providers, local breakers): brownouts stay
+/// available, rate limits cool endpoints without opening breakers, a total outage does not multiply attempts, and a
+/// recovered model takes its traffic back gradually.
+/// </summary>
+public sealed class BrownoutGatewayTests
+{
+    private static readonly string[] LightChain = ["qwen-3-8b", "deepseek-v4-flash", "glm-4-9b"];
+
+    private static Task<HttpResponseMessage> PostLightAsync(HttpClient client) =>
+        client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"light","messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"));
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.Single() : "";
+
+    /// <summary>Every light model, in both regions, fails <paramref name="rate"/> of its answers (seeded, so runs repeat).</summary>
+    private static void FailAtRandom(GatewayFactory factory, double rate, HttpStatusCode status, TimeSpan? retryAfter = null)
+    {
+        var random = new Random(11);
+        var gate = new Lock();
+        foreach (var model in LightChain)
+        {
+            factory.Stub.On(model, (_, _) =>
+            {
+                bool fail;
+                lock (gate)
+                {
+                    fail = random.NextDouble() < rate;
+                }
+
+                if (!fail)
+                {
+                    return Task.FromResult(StubProvider.Completion(model));
+                }
+
+                var response = new HttpResponseMessage(status) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+                if (retryAfter is { } delay)
+                {
+                    response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(delay);
+                }
+
+                return Task.FromResult(response);
+            });
+        }
+    }
+
+    [Fact]
+    public async Task ThirtyPercent5xxEverywhere_EveryRequestSucceeds_AndNoBreakerOpens()
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string> { ["Registry:Categories:light:Timeout"] = "00:00:05" });
+        FailAtRandom(factory, 0.3, HttpStatusCode.ServiceUnavailable);
+        var client = factory.CreateClient();
+
+        for (var i = 0; i < 300; i++)
+        {
+            var response = await PostLightAsync(client);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        var breakers = factory.Services.GetRequiredService<ICircuitBreakers>();
+        Assert.All(LightChain, model => Assert.Equal(BreakerState.Closed, breakers.StatusOf(model, "global").State));
+        var attempts = factory.Stub.Requests.Count / 300.0;
+        Assert.InRange(attempts, 1.2, 1.6); // 1 / (1 − 0.3) ≈ 1.43: a brownout costs its retries, no more
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FiftyPercent429Everywhere_RequestsSucceed_WithoutOpeningABreaker(bool withRetryAfter)
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string> { ["Registry:Categories:light:Timeout"] = "00:00:10" });
+        FailAtRandom(factory, 0.5, HttpStatusCode.TooManyRequests, withRetryAfter ? TimeSpan.FromSeconds(1) : null);
+        var client = factory.CreateClient();
+
+        var ok = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            ok += (await PostLightAsync(client)).StatusCode == HttpStatusCode.OK ? 1 : 0;
+        }
+
+        Assert.True(ok >= 199, $"{ok} of 200 succeeded");
+        var breakers = factory.Services.GetRequiredService<ICircuitBreakers>();
+        Assert.All(LightChain, model =>
+        {
+            var status = breakers.StatusOf(model, "global");
+            Assert.Equal(BreakerState.Closed, status.State);
+            Assert.Equal(0, status.WindowFailures);
+        });
+    }
+
+    [Fact]
+    public async Task EveryModelFailing_AttemptsPerRequestFallToAboutOne_AndTheAnswerSaysWhy()
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string> { ["Registry:Categories:light:Timeout"] = "00:00:05" });
+        foreach (var model in LightChain)
+        {
+            factory.Stub.On(model, HttpStatusCode.ServiceUnavailable);
+        }
+
+        var client = factory.CreateClient();
+        for (var i = 0; i < 100; i++)
+        {
+            await PostLightAsync(client);
+        }
+
+        var before = factory.Stub.Requests.Count;
+        var codes = new List<string?>();
+        for (var i = 0; i < 200; i++)
+        {
+            var response = await PostLightAsync(client);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            codes.Add(json.RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
+
+        // Steady state: every request still tries the best candidate once (panic mode), almost never more.
+        var perRequest = (factory.Stub.Requests.Count - before) / 200.0;
+        Assert.InRange(perRequest, 1.0, 1.2);
+        Assert.True(codes.Count(c => c == "retries_throttled") > 150, string.Join(", ", codes.Distinct()));
+    }
+
+    [Fact]
+    public async Task RecoveredPrimary_TakesItsShareOfFirstAttemptsBackGradually()
+    {
+        await using var factory = new GatewayFactory(new Dictionary<string, string>
+        {
+            ["CircuitBreaker:OpenDuration"] = "00:00:01",
+            ["CircuitBreaker:SyncInterval"] = "00:00:00.200",
+            ["CircuitBreaker:RecoveryRamp"] = "01:00:00", // the share stays near its 10 % start for the whole test
+        });
+        factory.Stub.On("qwen-3-8b", HttpStatusCode.ServiceUnavailable);
+        var client = factory.CreateClient();
+        var breakers = factory.Services.GetRequiredService<ICircuitBreakers>();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostLightAsync(client)).StatusCode);
+        }
+
+        Assert.Equal(BreakerState.Open, breakers.StatusOf("qwen-3-8b", "global").State);
+
+        // Back: after the open period three trials close the breaker.
+        factory.Stub.On("qwen-3-8b", (_, _) => Task.FromResult(StubProvider.Completion("qwen-3-8b")));
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("qwen-3-8b", Header(await PostLightAsync(client), "X-AspireRouter-Model"));
+        }
+
+        Assert.Equal(BreakerState.Closed, breakers.StatusOf("qwen-3-8b", "global").State);
+        var share = breakers.RecoveryShare("qwen-3-8b", "global");
+        Assert.InRange(share, 0.1, 0.11);
+
+        var toPrimary = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var response = await PostLightAsync(client);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            toPrimary += Header(response, "X-AspireRouter-Model") == "qwen-3-8b" ? 1 : 0;
+        }
+
+        Assert.InRange(toPrimary, 5, 45); // binomial(200, 0.1): 20 ± 4
+    }
+}

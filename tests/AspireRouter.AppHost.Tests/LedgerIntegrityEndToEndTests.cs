@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Costs;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -165,6 +166,14 @@ public sealed class LedgerIntegrityEndToEndTests(AspireRouterAppFixture fixture,
         Assert.Equal(poison.Select(p => p.RequestId).Order(), listed.Select(l => l.RequestId).Order());
         Assert.Contains(listed, l => l.RequestId.EndsWith("-nul-user", StringComparison.Ordinal) && l.Reason.Contains("user", StringComparison.Ordinal));
         Assert.Contains(listed, l => l.RequestId.EndsWith("-nul-model", StringComparison.Ordinal) && l.Reason.Contains("requestedModel", StringComparison.Ordinal));
+
+        // The dashboard's commands reach the same API with the admin key: listing, and a replay (the poison comes back
+        // as dead letters again, since nothing was fixed; the rows written stay one per request).
+        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        var list = await commands.ExecuteCommandAsync("cost-ledger", "list-dead-letters");
+        Assert.True(list.Success, list.Message);
+        var replay = await commands.ExecuteCommandAsync("cost-ledger", "replay-dead-letters");
+        Assert.True(replay.Success, replay.Message);
 
         // Ingestion keeps going, and the ledger says so.
         await db.StreamAddAsync(CostStream.Name, CostStream.EventField, JsonSerializer.Serialize(Event(team, $"{team}-after"), CostJsonContext.Default.RequestCostRecorded));

@@ -6,7 +6,7 @@ namespace AspireRouter.CostLedger.Tests;
 
 /// <summary>
 /// No single event stops the ledger: an event that cannot be a row is dead-lettered alone, with its reason, and every
-/// other event of its batch is written; PostgreSQL being down dead-letters nothing.
+/// other event of its batch is written (PostgreSQL being down dead-letters nothing: IngestionTests).
 /// </summary>
 [Collection(LedgerCollection.Name)]
 public sealed class PoisonIsolationTests(LedgerInfrastructure infrastructure)
@@ -67,28 +67,31 @@ public sealed class PoisonIsolationTests(LedgerInfrastructure infrastructure)
         Assert.Equal(41, await harness.ScalarAsync("SELECT sum(requests) FROM daily_rollups"));
     }
 
-    [Fact]
-    public async Task Ingest_PostgresDown_DeadLettersNothing_AndWritesEverythingOnceItIsBack()
+    [Theory]
+    [InlineData("22021", true)]   // invalid byte sequence (U+0000 in text)
+    [InlineData("22P05", true)]   // unsupported Unicode escape (U+0000 in jsonb)
+    [InlineData("22001", true)]   // value too long
+    [InlineData("23502", true)]   // not null
+    [InlineData("54000", true)]   // row or index entry too big
+    [InlineData("23505", false)]  // unique violation: another writer inserted the same request; the retry sees a duplicate
+    [InlineData("08006", false)]  // connection failure
+    [InlineData("57P01", false)]  // admin shutdown
+    [InlineData("53100", false)]  // disk full
+    [InlineData("40001", false)]  // serialization failure
+    [InlineData("42P01", false)]  // undefined table: the schema, not the event
+    [InlineData("P0001", false)]  // a trigger's RAISE without a data SQLSTATE: in doubt, an outage
+    public void WriteFailure_OnlyDataErrorsAreRefusals(string sqlState, bool refusal)
     {
-        await using var harness = await LedgerHarness.CreateAsync(infrastructure);
-        harness.StartLedger();
-        await harness.PublishAsync(CostEvents.Make());
-        await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 1, "first row");
+        var error = new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new Npgsql.PostgresException("no", "ERROR", "ERROR", sqlState));
+        Assert.Equal(refusal, AspireRouter.CostLedger.Ingestion.WriteFailures.Refusal(error) is not null);
+    }
 
-        await infrastructure.Postgres.StopAsync();
-        try
-        {
-            await harness.PublishManyAsync(Enumerable.Range(0, 25).Select(_ => CostEvents.Make()));
-            await LedgerHarness.EventuallyAsync(async () => await harness.PendingAsync() == 25, "25 entries read but not acknowledged");
-        }
-        finally
-        {
-            await infrastructure.Postgres.RestartAsync();
-        }
-
-        await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 26 && await harness.PendingAsync() == 0,
-            "the pending entries written after PostgreSQL came back", TimeSpan.FromSeconds(90));
-        Assert.Equal(0, await harness.Redis.StreamLengthAsync(CostStream.DeadLetter));
+    [Fact]
+    public void WriteFailure_ConnectionAndTimeoutErrorsAreOutages_LocalConversionErrorsAreRefusals()
+    {
+        Assert.Null(AspireRouter.CostLedger.Ingestion.WriteFailures.Refusal(new Npgsql.NpgsqlException("connection refused", new System.Net.Sockets.SocketException())));
+        Assert.Null(AspireRouter.CostLedger.Ingestion.WriteFailures.Refusal(new InvalidOperationException("transient", new TimeoutException())));
+        Assert.NotNull(AspireRouter.CostLedger.Ingestion.WriteFailures.Refusal(new OverflowException("too big for numeric")));
     }
 
     internal const string RefuseTeamTrigger = """

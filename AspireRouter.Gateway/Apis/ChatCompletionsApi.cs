@@ -34,7 +34,7 @@ public static class ChatCompletionsApi
         RateLimiter rateLimiter,
         IOptions<GatewayOptions> options)
     {
-        // The gateway's own id keys the ledger row and the budget reservation; the client's X-Request-Id only correlates.
+        // The gateway's own id keys the ledger row and goes upstream and to the budgets; the client's X-Request-Id only correlates.
         var requestId = RequestIds.Mint();
         context.Response.Headers[RoutingHeaders.GatewayRequestId] = requestId;
         var correlated = RequestIds.TryReadCorrelationId(context.Request.Headers[RoutingHeaders.RequestId], out var correlationId, out var idError);

@@ -182,20 +182,5 @@ public sealed class LedgerIntegrityEndToEndTests(AspireRouterAppFixture fixture,
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    private static RequestCostRecorded Event(string team, string requestId) => new()
-    {
-        RequestId = requestId,
-        OccurredAt = DateTimeOffset.UtcNow,
-        Team = team,
-        Category = "light",
-        RequestedModel = "light",
-        Model = "qwen-3-8b",
-        Region = "global",
-        GatewayRegion = "global",
-        Outcome = "success",
-        Attempts = 1,
-        InputTokens = 100,
-        OutputTokens = 20,
-        CostUsd = 0.00001m,
-    };
+    private static RequestCostRecorded Event(string team, string requestId) => CostLedgerEndToEndTests.Event(team, requestId, 0.00001m);
 }

@@ -1,5 +1,6 @@
 using AspireRouter.AppHost.Gateways;
 using AspireRouter.AppHost.Infrastructure;
+using AspireRouter.AppHost.Ledger;
 using AspireRouter.AppHost.Providers;
 using AspireRouter.AppHost.Simulators;
 using AspireRouter.Contracts.Registry;
@@ -63,7 +64,8 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithConfigurationSection("HealthProbe")
     .WithHttpHealthCheck("/health");
 
-// Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, and the virtual keys' admin API.
+// Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, the virtual keys' admin API,
+// and dashboard commands to list and replay its dead letters.
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithAppHostEnvironment()
@@ -71,6 +73,7 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithReference(ledgerDb).WaitFor(ledgerDb)
     .WithEnvironment("Admin__Key", adminKey)
     .WithLedgerReportAccess()
+    .WithDeadLetterCommands(adminKey)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

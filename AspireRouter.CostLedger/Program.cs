@@ -1,3 +1,4 @@
+using AspireRouter.CostLedger.DeadLetters;
 using AspireRouter.CostLedger.Extensions;
 using AspireRouter.CostLedger.Keys;
 using AspireRouter.CostLedger.Reports;
@@ -12,6 +13,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSpendApi();
 app.MapAdminKeysApi();
+app.MapDeadLettersApi();
 
 app.Run();
 

@@ -7,8 +7,14 @@ namespace AspireRouter.Contracts.Costs;
 /// </summary>
 public sealed record RequestCostRecorded
 {
-    /// <summary>The gateway's request id (<c>X-Request-Id</c>), unique per request.</summary>
+    /// <summary>
+    /// The id the gateway minted for the request (a UUIDv7, <c>X-AspireRouter-Request-Id</c>), unique per request: the
+    /// ledger's key. Never the client's id, which is <see cref="CorrelationId"/>.
+    /// </summary>
     public required string RequestId { get; init; }
+
+    /// <summary>The client's <c>X-Request-Id</c>, when it sent one: kept for correlation, never trusted to be unique.</summary>
+    public string? CorrelationId { get; init; }
 
     /// <summary>When the request finished at the gateway.</summary>
     public required DateTimeOffset OccurredAt { get; init; }

@@ -1,13 +1,15 @@
 namespace AspireRouter.CostLedger.Data;
 
 /// <summary>
-/// One request's cost, as the gateway reported it: exactly one row per <see cref="RequestId"/>, the idempotency key.
+/// One request's cost, as the gateway reported it: exactly one row per <see cref="RequestId"/> (the id the gateway minted,
+/// never the client's), the idempotency key. <see cref="CorrelationId"/> is the client's <c>X-Request-Id</c>, if any.
 /// <see cref="BaselineCostUsd"/> is what the same tokens would have cost on the most expensive model of the category's
 /// chain, priced when the row was written.
 /// </summary>
 public sealed class CostEntry
 {
     public required string RequestId { get; init; }
+    public string? CorrelationId { get; init; }
     public required DateTimeOffset OccurredAt { get; init; }
 
     /// <summary>UTC day of <see cref="OccurredAt"/>, the rollup and budget key.</summary>

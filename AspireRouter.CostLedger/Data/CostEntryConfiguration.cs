@@ -9,13 +9,16 @@ internal sealed class CostEntryConfiguration : IEntityTypeConfiguration<CostEntr
     {
         builder.ToTable("cost_entries");
 
-        // The request id is the key: a second insert of the same request is a conflict, never a second row.
+        // The gateway-minted request id is the key: a second insert of the same request is a conflict, never a second row.
         builder.HasKey(e => e.RequestId);
         builder.Property(e => e.RequestId).HasMaxLength(LedgerLimits.IdLength);
+        builder.Property(e => e.CorrelationId).HasMaxLength(LedgerLimits.IdLength);
+        builder.Property(e => e.ApiKeyId).HasMaxLength(LedgerLimits.IdLength);
+        builder.Property(e => e.User).HasMaxLength(LedgerLimits.UserLength);
 
         foreach (var name in new[] { nameof(CostEntry.Team), nameof(CostEntry.Category), nameof(CostEntry.RequestedModel),
                      nameof(CostEntry.Model), nameof(CostEntry.Region), nameof(CostEntry.GatewayRegion), nameof(CostEntry.Outcome),
-                     nameof(CostEntry.User), nameof(CostEntry.Feature), nameof(CostEntry.ApiKeyId), nameof(CostEntry.Residency) })
+                     nameof(CostEntry.Feature), nameof(CostEntry.Residency) })
         {
             builder.Property(name).HasMaxLength(LedgerLimits.NameLength);
         }

@@ -1,6 +1,7 @@
 using AspireRouter.Contracts.Registry;
 using AspireRouter.CostLedger.Budgets;
 using AspireRouter.CostLedger.Data;
+using AspireRouter.CostLedger.DeadLetters;
 using AspireRouter.CostLedger.Ingestion;
 using AspireRouter.CostLedger.Keys;
 using AspireRouter.CostLedger.Reports;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace AspireRouter.CostLedger.Extensions;
 
-/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, reports, budgets and API keys.</summary>
+/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, dead letters, reports, budgets and API keys.</summary>
 public static class CostLedgerServiceExtensions
 {
     public static WebApplicationBuilder AddCostLedgerServices(this WebApplicationBuilder builder)
@@ -30,7 +31,9 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddSingleton<LedgerMetrics>();
         builder.Services.AddSingleton<BaselinePricer>();
         builder.Services.AddSingleton<LedgerSchema>();
+        builder.Services.AddSingleton<IngestionProgress>();
         builder.Services.AddScoped<CostWriter>();
+        builder.Services.AddScoped<IsolatingWriter>();
         builder.Services.AddScoped<SpendQuery>();
         builder.Services.AddScoped<BudgetStatusService>();
         builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
@@ -43,9 +46,10 @@ public static class CostLedgerServiceExtensions
 
         builder.Services.AddHealthChecks()
             .AddCheck<LedgerSchemaHealthCheck>("ledger-schema")
-            .AddCheck<StreamLagHealthCheck>("cost-stream-lag");
+            .AddCheck<IngestionHealthCheck>("cost-stream-lag");
 
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, LedgerApiJsonContext.Default));
+        builder.AddDeadLetters();
         return builder;
     }
 }

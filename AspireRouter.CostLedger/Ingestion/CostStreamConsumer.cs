@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AspireRouter.Contracts.Costs;
 using AspireRouter.CostLedger.Data;
+using AspireRouter.CostLedger.DeadLetters;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -10,13 +11,16 @@ namespace AspireRouter.CostLedger.Ingestion;
 /// Reads <c>ar:costs</c> as a member of the <c>cost-ledger</c> group and writes it to the ledger. An entry is
 /// acknowledged only after the transaction holding its row commits, so PostgreSQL being down leaves entries pending
 /// (retried with backoff, this consumer's own pending first); entries left pending by a dead consumer are claimed
-/// after <see cref="IngestionOptions.ClaimMinIdle"/>; poison goes to <c>ar:costs:dead</c> with the reason.
+/// after <see cref="IngestionOptions.ClaimMinIdle"/>. No single event stops the others: one that breaks the field
+/// contract, or that PostgreSQL refuses (found by splitting its batch), goes to <c>ar:costs:dead</c> alone, with the reason.
 /// </summary>
 internal sealed partial class CostStreamConsumer(
     IConnectionMultiplexer redis,
     IServiceScopeFactory scopes,
     LedgerSchema schema,
     LedgerMetrics metrics,
+    DeadLetterStore deadLetters,
+    IngestionProgress progress,
     IOptions<IngestionOptions> options,
     TimeProvider time,
     ILogger<CostStreamConsumer> logger) : BackgroundService
@@ -74,8 +78,9 @@ internal sealed partial class CostStreamConsumer(
         if (now >= _nextLagRefresh)
         {
             _nextLagRefresh = now + _options.LagRefreshInterval;
-            var (lag, pending) = await StreamBacklog.MeasureAsync(db);
-            metrics.Backlog(lag, pending);
+            var backlog = await StreamBacklog.MeasureAsync(db);
+            progress.Observe(backlog, now);
+            metrics.Backlog(backlog.Lag, backlog.Pending, backlog.OldestPendingAge(now), await deadLetters.LengthAsync());
         }
 
         if (!_ownPendingChecked)
@@ -83,7 +88,7 @@ internal sealed partial class CostStreamConsumer(
             var own = await db.StreamReadGroupAsync(CostStream.Name, CostStream.ConsumerGroup, _consumer, "0-0", _options.BatchSize);
             if (own.Length > 0)
             {
-                await ProcessAsync(db, own, cancellationToken);
+                await ProcessAsync(own, cancellationToken);
                 return true;
             }
 
@@ -103,6 +108,11 @@ internal sealed partial class CostStreamConsumer(
                 {
                     LogTrimmed(logger, trimmed, CostStream.Name);
                 }
+
+                if (await deadLetters.TrimAsync(now) is > 0 and var expired)
+                {
+                    LogTrimmed(logger, expired, CostStream.DeadLetter);
+                }
             }
 
             if (claimed.DeletedIds is { Length: > 0 } deleted)
@@ -113,7 +123,7 @@ internal sealed partial class CostStreamConsumer(
             if (claimed.ClaimedEntries is { Length: > 0 } entries)
             {
                 LogClaimed(logger, entries.Length);
-                await ProcessAsync(db, entries, cancellationToken);
+                await ProcessAsync(entries, cancellationToken);
                 return true;
             }
         }
@@ -124,52 +134,52 @@ internal sealed partial class CostStreamConsumer(
             return false;
         }
 
-        await ProcessAsync(db, fresh, cancellationToken);
+        await ProcessAsync(fresh, cancellationToken);
         return true;
     }
 
-    private async Task ProcessAsync(IDatabase db, StreamEntry[] entries, CancellationToken cancellationToken)
+    private async Task ProcessAsync(StreamEntry[] entries, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var parsed = entries.Select(CostEventParser.Parse).ToList();
 
         // An entry trimmed or deleted from the stream while pending comes back without values: nothing to write.
         var vanished = entries.Where(e => e.IsNull || e.Values is null || e.Values.Length == 0).Select(e => e.Id).ToHashSet();
-        var poison = parsed.Where(p => p.PoisonReason is not null && !vanished.Contains(p.Id)).ToList();
-        var valid = parsed.Where(p => p.Event is not null).Select(p => ((string)p.Id!, p.Event!)).ToList();
+        var invalid = parsed.Where(p => p.PoisonReason is not null && !vanished.Contains(p.Id))
+            .Select(p => new DeadLetterInput(p.Id, p.Raw, p.RequestId, p.PoisonReason!)).ToList();
+        var valid = parsed.Where(p => p.Event is not null).ToList();
 
         var result = new WriteResult(0, 0, null);
+        var refused = new List<DeadLetterInput>();
         if (valid.Count > 0)
         {
+            // One event the database refuses is split off and dead-lettered; an outage throws and leaves everything pending.
             await using var scope = scopes.CreateAsyncScope();
-            result = await scope.ServiceProvider.GetRequiredService<CostWriter>().WriteAsync(valid, cancellationToken);
+            var (written, rejected) = await scope.ServiceProvider.GetRequiredService<IsolatingWriter>()
+                .WriteAsync([.. valid.Select(p => ((string)p.Id!, p.Event!))], cancellationToken);
+            result = written;
+            var raw = valid.ToDictionary(p => (string)p.Id!, p => p.Raw);
+            refused.AddRange(rejected.Select(r => new DeadLetterInput(r.StreamId, raw[r.StreamId], r.Event.RequestId, r.Reason)));
         }
 
-        foreach (var bad in poison)
+        // Only now, with the rows committed, may the entries leave the pending list: together with their dead letters.
+        await deadLetters.CommitAsync([.. invalid, .. refused], [.. entries.Select(e => e.Id)]);
+        foreach (var letter in invalid.Concat(refused))
         {
-            LogPoison(logger, bad.Id.ToString(), bad.PoisonReason!);
-            await db.StreamAddAsync(CostStream.DeadLetter,
-            [
-                new NameValueEntry(CostStream.EventField, bad.Raw ?? ""),
-                new NameValueEntry("reason", bad.PoisonReason),
-                new NameValueEntry("source_id", bad.Id),
-                new NameValueEntry("dead_lettered_at", time.GetUtcNow().ToString("O")),
-            ]);
+            LogDeadLettered(logger, letter.SourceId.ToString(), letter.RequestId ?? "(unknown)", letter.Reason);
         }
-
-        // Only now, with the rows committed and poison copied, may the entries leave the pending list.
-        await db.StreamAcknowledgeAsync(CostStream.Name, CostStream.ConsumerGroup, [.. entries.Select(e => e.Id)]);
 
         metrics.Written(result.Inserted);
         metrics.Duplicates(result.Duplicates);
-        metrics.DeadLettered(poison.Count);
+        metrics.DeadLettered(invalid.Count, LedgerMetrics.InvalidEvent);
+        metrics.DeadLettered(refused.Count, LedgerMetrics.RefusedRow);
         metrics.BatchDuration(clock.Elapsed);
         if (result.OldestOccurredAt is { } oldest)
         {
             metrics.EndToEndLag(time.GetUtcNow() - oldest);
         }
 
-        LogBatch(logger, entries.Length, result.Inserted, result.Duplicates, poison.Count, clock.Elapsed.TotalMilliseconds);
+        LogBatch(logger, entries.Length, result.Inserted, result.Duplicates, invalid.Count + refused.Count, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>
@@ -220,8 +230,8 @@ internal sealed partial class CostStreamConsumer(
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Writing cost events failed; they stay pending and are retried in {Delay}.")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, TimeSpan delay);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Poison cost event {EntryId} moved to the dead-letter stream: {Reason}")]
-    private static partial void LogPoison(ILogger logger, string entryId, string reason);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Cost event {EntryId} (request {RequestId}) moved to the dead-letter stream alone: {Reason}")]
+    private static partial void LogDeadLettered(ILogger logger, string entryId, string requestId, string reason);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Trimmed {Count} acknowledged entries from {Stream}.")]
     private static partial void LogTrimmed(ILogger logger, long count, string stream);

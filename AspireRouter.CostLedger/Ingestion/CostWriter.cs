@@ -71,6 +71,7 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
         return new CostEntry
         {
             RequestId = e.RequestId,
+            CorrelationId = e.CorrelationId,
             OccurredAt = occurredAt,
             Day = DateOnly.FromDateTime(occurredAt.UtcDateTime),
             Team = e.Team,
@@ -87,7 +88,7 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
             Attempts = e.Attempts,
             Fallback = e.Fallback,
             Hedged = e.Hedged,
-            RoutingReason = e.RoutingReason is { Length: > LedgerLimits.TextLength } reason ? reason[..LedgerLimits.TextLength] : e.RoutingReason,
+            RoutingReason = e.RoutingReason is { } reason ? FieldRule.Truncate(reason, LedgerLimits.TextLength) : null,
             Residency = e.Residency,
             LatencyMs = e.LatencyMs,
             InputTokens = e.InputTokens,

@@ -54,6 +54,18 @@ public sealed class IngestionOptions
     [Range(1, long.MaxValue)]
     public long LagDegradedThreshold { get; set; } = 10_000;
 
+    /// <summary>
+    /// <c>/health</c> is Unhealthy when the oldest pending entry (read, row not committed) is older than this: PostgreSQL
+    /// down, or a consumer stuck. Keep it above <see cref="ClaimMinIdle"/> plus a batch, or a replica's crash shows.
+    /// Default 5 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PendingUnhealthyAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>/health</c> is Unhealthy when a backlog exists and nothing has moved (read or acknowledged) for this long. Default 2 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StalledUnhealthyAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     internal string ResolvedConsumerName =>
         string.IsNullOrWhiteSpace(ConsumerName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : ConsumerName;
 }

@@ -1,18 +1,33 @@
 using AspireRouter.Contracts.Costs;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AspireRouter.CostLedger.Ingestion;
 
-/// <summary>The consumer group's backlog from <c>XINFO GROUPS</c>: entries not read yet (lag) and read but not acknowledged.</summary>
+/// <summary>
+/// The consumer group's state: entries not read yet (lag), read but not acknowledged (pending), the oldest pending
+/// entry, and the group's read position (last delivered id, entries read), which moves only when the ledger progresses.
+/// </summary>
+internal readonly record struct BacklogSnapshot(long Lag, long Pending, string? LastDeliveredId, long? EntriesRead, string? OldestPendingId)
+{
+    public static readonly BacklogSnapshot Empty = new(0, 0, null, null, null);
+
+    public long Total => Lag + Pending;
+
+    /// <summary>Age of the oldest pending entry (its id is the time Redis added it), or null when nothing is pending.</summary>
+    public TimeSpan? OldestPendingAge(DateTimeOffset now) =>
+        Pending > 0 && OldestPendingId is { } id
+            ? now - DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(StreamTrimmer.ParseId(id).Ms, (ulong)long.MaxValue))
+            : null;
+}
+
+/// <summary>Measures <see cref="BacklogSnapshot"/> with <c>XINFO GROUPS</c> and, when entries are pending, <c>XPENDING</c>.</summary>
 internal static class StreamBacklog
 {
-    public static async Task<(long Lag, long Pending)> MeasureAsync(IDatabase db)
+    public static async Task<BacklogSnapshot> MeasureAsync(IDatabase db)
     {
         if (!await db.KeyExistsAsync(CostStream.Name))
         {
-            return (0, 0);
+            return BacklogSnapshot.Empty;
         }
 
         foreach (var group in await db.StreamGroupInfoAsync(CostStream.Name))
@@ -21,31 +36,17 @@ internal static class StreamBacklog
             {
                 // Lag is unknown to Redis after some deletions; then count the whole stream as a conservative bound.
                 var lag = group.Lag ?? await db.StreamLengthAsync(CostStream.Name);
-                return (lag, group.PendingMessageCount);
+                string? oldest = null;
+                if (group.PendingMessageCount > 0)
+                {
+                    var pending = await db.StreamPendingAsync(CostStream.Name, CostStream.ConsumerGroup);
+                    oldest = pending.LowestPendingMessageId.IsNull ? null : pending.LowestPendingMessageId.ToString();
+                }
+
+                return new BacklogSnapshot(lag, group.PendingMessageCount, group.LastDeliveredId, group.EntriesRead, oldest);
             }
         }
 
-        return (await db.StreamLengthAsync(CostStream.Name), 0);
-    }
-}
-
-/// <summary>Reports the stream backlog; Degraded past <see cref="IngestionOptions.LagDegradedThreshold"/> or when Redis does not answer.</summary>
-internal sealed class StreamLagHealthCheck(IConnectionMultiplexer redis, IOptions<IngestionOptions> options) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var (lag, pending) = await StreamBacklog.MeasureAsync(redis.GetDatabase()).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
-            var data = new Dictionary<string, object> { ["lag"] = lag, ["pending"] = pending };
-            var threshold = options.Value.LagDegradedThreshold;
-            return lag + pending > threshold
-                ? HealthCheckResult.Degraded($"Stream backlog {lag} unread + {pending} pending exceeds {threshold}.", data: data)
-                : HealthCheckResult.Healthy($"Stream backlog {lag} unread + {pending} pending.", data);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            return HealthCheckResult.Degraded("Redis did not answer XINFO GROUPS; events wait in the gateways' spools.", ex);
-        }
+        return BacklogSnapshot.Empty with { Lag = await db.StreamLengthAsync(CostStream.Name) };
     }
 }

@@ -175,6 +175,11 @@ namespace AspireRouter.CostLedger.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("category");
 
+                    b.Property<string>("CorrelationId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("correlation_id");
+
                     b.Property<decimal>("CostUsd")
                         .HasPrecision(20, 10)
                         .HasColumnType("numeric(20,10)")
@@ -280,8 +285,8 @@ namespace AspireRouter.CostLedger.Migrations
                         .HasColumnName("team");
 
                     b.Property<string>("User")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
                         .HasColumnName("user");
 
                     b.HasKey("RequestId");

@@ -34,8 +34,16 @@ public static class ChatCompletionsApi
         RateLimiter rateLimiter,
         IOptions<GatewayOptions> options)
     {
-        var requestId = RequestIds.FromOrNew(context.Request.Headers[RoutingHeaders.RequestId]);
-        context.Response.Headers[RoutingHeaders.RequestId] = requestId;
+        // The gateway's own id keys the ledger row and goes upstream and to the budgets; the client's X-Request-Id only correlates.
+        var requestId = RequestIds.Mint();
+        context.Response.Headers[RoutingHeaders.GatewayRequestId] = requestId;
+        var correlated = RequestIds.TryReadCorrelationId(context.Request.Headers[RoutingHeaders.RequestId], out var correlationId, out var idError);
+        context.Response.Headers[RoutingHeaders.RequestId] = correlationId ?? requestId;
+        if (!correlated)
+        {
+            await OpenAiErrors.WriteAsync(context, idError!);
+            return;
+        }
 
         // The key is checked before the body is read: an unknown caller costs no body buffering.
         var (key, authError) = await authenticator.AuthenticateAsync(context.Request);
@@ -74,7 +82,7 @@ public static class ChatCompletionsApi
             return;
         }
 
-        var attribution = CostAttribution.From(context.Request.Headers, request, out var attributionError);
+        var attribution = CostAttribution.From(context.Request.Headers, request, correlationId, out var attributionError);
         if (attribution is null)
         {
             await OpenAiErrors.WriteAsync(context, attributionError!);

@@ -27,6 +27,7 @@ public sealed partial class ChatExecutor
         var record = new RequestCostRecorded
         {
             RequestId = run.RequestId,
+            CorrelationId = attribution.CorrelationId,
             OccurredAt = time.GetUtcNow(),
             Team = attribution.Team,
             User = attribution.User,

@@ -3,7 +3,12 @@ namespace AspireRouter.Gateway.Execution;
 /// <summary>Response headers that explain the routing decision.</summary>
 public static class RoutingHeaders
 {
+    /// <summary>The client's correlation id when it sent one (echoed), else the gateway's own id.</summary>
     public const string RequestId = "X-Request-Id";
+
+    /// <summary>The id the gateway minted for this request, always: the ledger's key, sent upstream as X-Request-Id.</summary>
+    public const string GatewayRequestId = "X-AspireRouter-Request-Id";
+
     public const string Category = "X-AspireRouter-Category";
     public const string Model = "X-AspireRouter-Model";
     public const string Region = "X-AspireRouter-Region";

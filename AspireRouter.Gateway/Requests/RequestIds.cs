@@ -1,12 +1,35 @@
+using AspireRouter.Contracts.Costs;
+
 namespace AspireRouter.Gateway.Requests;
 
-/// <summary>Request ids: the client's <c>X-Request-Id</c> when it is sane, else a new one.</summary>
+/// <summary>
+/// Request ids. Every request gets an id minted here (<c>req_</c> + a UUIDv7: unique, time-ordered), which keys its
+/// ledger row and budget reservation and goes upstream. The client's <c>X-Request-Id</c> is only a correlation id:
+/// echoed and stored, never trusted to be unique.
+/// </summary>
 public static class RequestIds
 {
-    public static string FromOrNew(string? incoming) =>
-        IsAcceptable(incoming) ? incoming! : "req_" + Guid.CreateVersion7().ToString("N");
+    /// <summary>The header a client correlates with; what it names is <see cref="CostFields.CorrelationId"/>.</summary>
+    public const string CorrelationHeader = "X-Request-Id";
 
-    /// <summary>1-128 characters of letters, digits, '-', '_', '.', ':'; anything else could poison logs or keys.</summary>
-    public static bool IsAcceptable(string? id) =>
-        !string.IsNullOrEmpty(id) && id.Length <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
+    public static string Mint() => "req_" + Guid.CreateVersion7().ToString("N");
+
+    /// <summary>
+    /// The client's correlation id (null when it sent none), or a 400 naming the header when it breaks
+    /// <see cref="CostFields.CorrelationId"/>: an id that could not be stored or logged as sent is refused, not altered.
+    /// </summary>
+    public static bool TryReadCorrelationId(string? header, out string? correlationId, out RequestError? error)
+    {
+        error = null;
+        correlationId = string.IsNullOrEmpty(header) ? null : header;
+        if (CostFields.CorrelationId.Check(correlationId) is { } problem)
+        {
+            correlationId = null;
+            error = RequestError.Invalid(
+                $"The {CorrelationHeader} header {problem}; it must be {CostFields.CorrelationId.Description}.", CorrelationHeader, "invalid_request_id");
+            return false;
+        }
+
+        return true;
+    }
 }

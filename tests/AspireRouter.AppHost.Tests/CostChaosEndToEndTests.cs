@@ -26,6 +26,7 @@ public sealed class CostChaosEndToEndTests(AspireRouterAppFixture fixture, ITest
     private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan LedgerCatchUpTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>One request: the gateway's id (the ledger's key; the client's id when no answer came back) and what it reported.</summary>
     private sealed record Sent(string RequestId, HttpStatusCode Status, decimal? ReportedCost, bool Streamed, string? Model);
 
     [Fact]
@@ -123,7 +124,8 @@ public sealed class CostChaosEndToEndTests(AspireRouterAppFixture fixture, ITest
                 ? decimal.Parse(values.Single(), CultureInfo.InvariantCulture)
                 : StreamCost(body);
             var model = response.Headers.TryGetValues("X-AspireRouter-Model", out var models) ? models.Single() : null;
-            return new Sent(requestId, response.StatusCode, cost, streamed, model);
+            Assert.Equal(requestId, response.Headers.GetValues("X-Request-Id").Single());
+            return new Sent(response.Headers.GetValues("X-AspireRouter-Request-Id").Single(), response.StatusCode, cost, streamed, model);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {

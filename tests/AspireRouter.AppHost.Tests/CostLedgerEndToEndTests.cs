@@ -66,7 +66,8 @@ public sealed class CostLedgerEndToEndTests(AspireRouterAppFixture fixture, ITes
         Assert.Equal(costs.Sum(c => c.CostUsd), sum);
     }
 
-    private static RequestCostRecorded Event(string team, string requestId, decimal cost) => new()
+    /// <summary>An event as a gateway would publish it, for tests that write the stream directly.</summary>
+    internal static RequestCostRecorded Event(string team, string requestId, decimal cost) => new()
     {
         RequestId = requestId,
         OccurredAt = DateTimeOffset.UtcNow,

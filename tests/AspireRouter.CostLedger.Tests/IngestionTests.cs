@@ -72,6 +72,9 @@ public sealed class IngestionTests(LedgerInfrastructure infrastructure)
 
         await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 21 && await harness.PendingAsync() == 0,
             "the pending entries written after PostgreSQL came back", TimeSpan.FromSeconds(90));
+
+        // An outage is not poison: nothing was dead-lettered while PostgreSQL was gone.
+        Assert.Equal(0, await harness.Redis.StreamLengthAsync(CostStream.DeadLetter));
     }
 
     [Fact]

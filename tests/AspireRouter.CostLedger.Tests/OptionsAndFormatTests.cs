@@ -12,6 +12,10 @@ public sealed class OptionsAndFormatTests(LedgerInfrastructure infrastructure)
     [InlineData("Ingestion:BatchSize", "0", "BatchSize")]
     [InlineData("Budgets:Teams:alpha:DailyUsd", "-5", "Budgets:Teams:alpha:DailyUsd must not be negative (was -5)")]
     [InlineData("Budgets:Teams:alpha:AlertThresholds:0", "0", "has 0")]
+    [InlineData("DeadLetters:MaxLength", "0", "MaxLength")]
+    [InlineData("DeadLetters:Retention", "00:00:00", "Retention")]
+    [InlineData("Ingestion:PendingUnhealthyAfter", "00:00:00", "PendingUnhealthyAfter")]
+    [InlineData("Ingestion:StalledUnhealthyAfter", "2.00:00:00", "StalledUnhealthyAfter")]
     public async Task Startup_InvalidOptions_FailsWithTheValueQuoted(string key, string value, string expected)
     {
         await using var harness = await LedgerHarness.CreateAsync(infrastructure, new Dictionary<string, string> { [key] = value });

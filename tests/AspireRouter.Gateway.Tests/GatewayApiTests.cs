@@ -189,7 +189,7 @@ public sealed class GatewayApiTests : IDisposable
     }
 
     [Fact]
-    public async Task RequestId_FromClient_IsKeptAndForwarded()
+    public async Task RequestId_FromClient_IsEchoed_TheGatewaysOwnIdGoesUpstream()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(Chat("light"), Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Request-Id", "client-abc-123");
@@ -197,7 +197,8 @@ public sealed class GatewayApiTests : IDisposable
         var response = await _client.SendAsync(request);
 
         Assert.Equal("client-abc-123", Header(response, "X-Request-Id"));
-        Assert.Equal("client-abc-123", Assert.Single(_factory.Stub.Requests).RequestId);
+        Assert.StartsWith("req_", Header(response, "X-AspireRouter-Request-Id"));
+        Assert.Equal(Header(response, "X-AspireRouter-Request-Id"), Assert.Single(_factory.Stub.Requests).RequestId);
     }
 
     [Fact]

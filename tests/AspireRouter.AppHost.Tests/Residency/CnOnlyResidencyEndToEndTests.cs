@@ -26,8 +26,8 @@ public sealed class CnOnlyResidencyEndToEndTests(CnOnlyAppFixture fixture)
                 {
                     using var gateway = fixture.CreateHttpClient(gatewayName);
                     var id = $"resident-{gatewayName}-{model}-{Guid.NewGuid():N}";
-                    sent.Add((id, gatewayName));
                     using var response = await PostAsync(gateway, model, id, residency: "cn", stream);
+                    sent.Add((MintedId(response), gatewayName));
 
                     Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                     Assert.Equal("residency_unavailable", await ErrorCodeAsync(response));
@@ -45,9 +45,9 @@ public sealed class CnOnlyResidencyEndToEndTests(CnOnlyAppFixture fixture)
 
         // They did try cn (until its breakers opened): gateway-cn in-region, gateway-global over the cross-region path.
         var cn = await LoggedAsync(simulatorCn);
-        var reachedCn = cn.Where(r => sent.Any(s => s.Id == r.RequestId)).ToList();
-        Assert.Contains(reachedCn, r => r.RequestId!.StartsWith("resident-gateway-cn-", StringComparison.Ordinal) && !r.CrossRegion);
-        Assert.Contains(reachedCn, r => r.RequestId!.StartsWith("resident-gateway-global-", StringComparison.Ordinal) && r.CrossRegion);
+        var reachedCn = cn.Join(sent, r => r.RequestId, s => s.Id, (r, s) => (s.Gateway, r.CrossRegion)).ToList();
+        Assert.Contains(("gateway-cn", false), reachedCn);
+        Assert.Contains(("gateway-global", true), reachedCn);
     }
 
     [Fact]
@@ -63,8 +63,8 @@ public sealed class CnOnlyResidencyEndToEndTests(CnOnlyAppFixture fixture)
             {
                 using var gateway = fixture.CreateHttpClient(gatewayName);
                 var id = $"cn-only-{gatewayName}-{Guid.NewGuid():N}";
-                sent.Add(id);
                 using var response = await PostAsync(gateway, "regional-cn", id, residency: null);
+                sent.Add(MintedId(response));
 
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                 Assert.Equal("upstream_unavailable", await ErrorCodeAsync(response));

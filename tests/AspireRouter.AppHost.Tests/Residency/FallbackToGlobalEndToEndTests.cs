@@ -16,17 +16,18 @@ public sealed class FallbackToGlobalEndToEndTests(AspireRouterAppFixture fixture
         using var simulatorCn = fixture.CreateHttpClient("providers-cn");
         using var simulatorGlobal = fixture.CreateHttpClient("providers-global");
         using var gateway = fixture.CreateHttpClient("gateway-cn");
-        var fallbackId = $"fallback-{Guid.NewGuid():N}";
-        var residentId = $"resident-{Guid.NewGuid():N}";
+        string fallbackId, residentId;
         await FailEveryModelAsync(simulatorCn);
         try
         {
-            using var fallback = await PostAsync(gateway, "regional-cn", fallbackId, residency: null);
+            using var fallback = await PostAsync(gateway, "regional-cn", $"fallback-{Guid.NewGuid():N}", residency: null);
+            fallbackId = MintedId(fallback);
             Assert.Equal(HttpStatusCode.OK, fallback.StatusCode);
             Assert.Equal("global", Header(fallback, "X-AspireRouter-Region"));
             Assert.Equal("true", Header(fallback, "X-AspireRouter-Fallback"));
 
-            using var resident = await PostAsync(gateway, "regional-cn", residentId, residency: "cn");
+            using var resident = await PostAsync(gateway, "regional-cn", $"resident-{Guid.NewGuid():N}", residency: "cn");
+            residentId = MintedId(resident);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, resident.StatusCode);
             Assert.Equal("residency_unavailable", await ErrorCodeAsync(resident));
         }

@@ -30,13 +30,21 @@ internal static class ResidencyCalls
     public static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.Single() : "";
 
+    /// <summary>The gateway's own id for the request: what it sends upstream as X-Request-Id and the simulators log.</summary>
+    public static string MintedId(HttpResponseMessage response)
+    {
+        var id = Header(response, "X-AspireRouter-Request-Id");
+        Assert.False(string.IsNullOrEmpty(id), "The response has no X-AspireRouter-Request-Id.");
+        return id;
+    }
+
     public static async Task<string?> ErrorCodeAsync(HttpResponseMessage response)
     {
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("error").GetProperty("code").GetString();
     }
 
-    /// <summary>The simulator's recent calls: (request id, cross-region) of each.</summary>
+    /// <summary>The simulator's recent calls: (request id the gateway sent, cross-region) of each.</summary>
     public static async Task<List<(string? RequestId, bool CrossRegion)>> LoggedAsync(HttpClient simulator)
     {
         var log = await simulator.GetFromJsonAsync<JsonElement>("/admin/requests?limit=10000");

@@ -50,7 +50,7 @@ public sealed class ResidencyLatencyEndToEndTests(AspireRouterAppFixture fixture
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("cn", Header(response, "X-AspireRouter-Region"));
-            ids.Add(id);
+            ids.Add(MintedId(response));
             if (i >= 2)
             {
                 times.Add(clock.Elapsed.TotalMilliseconds); // the first two warm connections up

@@ -62,7 +62,7 @@ public sealed class CostGatewayTests : IDisposable
         const decimal expected = (600 * 0.005m + 400 * 0.001m + 200 * 0.01m) / 1_000_000m;
         Assert.Equal(expected, decimal.Parse(Header(response, "X-AspireRouter-Cost-Usd"), CultureInfo.InvariantCulture));
         var e = Assert.Single(await CostTestKit.SpooledAsync(_factory.SpoolDirectory, 1));
-        Assert.Equal(Header(response, "X-Request-Id"), e.RequestId);
+        Assert.Equal(Header(response, "X-AspireRouter-Request-Id"), e.RequestId);
         Assert.Equal(("search", "u-42", "autocomplete"), (e.Team, e.User, e.Feature));
         Assert.Equal(("light", "light", "qwen-3-8b", "global", "success"), (e.Category, e.RequestedModel, e.Model, e.Region, e.Outcome));
         Assert.Equal((1000L, 400L, 200L, 50L), (e.InputTokens, e.CachedInputTokens, e.OutputTokens, e.ReasoningTokens));
@@ -191,7 +191,7 @@ public sealed class CostGatewayTests : IDisposable
         for (var i = 0; i < 5; i++)
         {
             var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"light","messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"));
-            ids.Add(Header(response, "X-Request-Id"));
+            ids.Add(Header(response, "X-AspireRouter-Request-Id"));
         }
 
         await factory.DisposeAsync();

@@ -30,7 +30,7 @@ public sealed class CostRedisTests(RedisServerFixture redis)
         var response = await client.SendAsync(message);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await response.Content.ReadAsStringAsync();
-        return response.Headers.GetValues("X-Request-Id").Single();
+        return response.Headers.GetValues("X-AspireRouter-Request-Id").Single();
     }
 
     private static async Task<List<RequestCostRecorded>> StreamAsync(IDatabase database, int count)

@@ -215,11 +215,12 @@ public sealed class ResidencyGatewayTests
         Assert.Equal("global", Header(unconstrained, "X-AspireRouter-Region"));
         Assert.Equal("", Header(unconstrained, "X-AspireRouter-Residency"));
         var events = await CostTestKit.SpooledAsync(factory.SpoolDirectory, 2);
-        var resident = Assert.Single(events, e => e.RequestId == "resident-cost-1");
+        var resident = Assert.Single(events, e => e.CorrelationId == "resident-cost-1");
+        Assert.Equal(Header(response, "X-AspireRouter-Request-Id"), resident.RequestId);
         Assert.Equal("cn", resident.Residency);
         Assert.Equal("cn", resident.Region);
         Assert.Equal("global", resident.GatewayRegion);
-        Assert.Null(Assert.Single(events, e => e.RequestId == "resident-cost-2").Residency);
+        Assert.Null(Assert.Single(events, e => e.CorrelationId == "resident-cost-2").Residency);
     }
 
     [Theory]

@@ -22,6 +22,9 @@ public sealed class BodyFuzzTests : IDisposable
     private readonly GatewayFactory _factory = new(new Dictionary<string, string>
     {
         ["Gateway:MaxRequestBodyBytes"] = (256 * 1024).ToString(CultureInfo.InvariantCulture),
+        // A budget makes every request count its prompt exactly (the tokenizer reads every text the gateway accepted);
+        // Redis is unreachable here, so the budget itself fails open.
+        ["Budgets:Teams:default:DailyUsd"] = "1000",
     });
 
     [Fact]

@@ -33,8 +33,8 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddScoped<CostWriter>();
         builder.Services.AddScoped<SpendQuery>();
         builder.Services.AddScoped<BudgetStatusService>();
-        builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
-            .Validate(o => o.KeySyncInterval >= TimeSpan.FromMilliseconds(100), "Admin:KeySyncInterval must be at least 100 ms.");
+        builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyPublisher>();
         builder.Services.AddHostedService<LedgerMigrator>();
         builder.Services.AddHostedService<CostStreamConsumer>();

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using AspireRouter.CostLedger.Budgets;
+using AspireRouter.Contracts.Redis;
 using AspireRouter.CostLedger.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,9 +30,13 @@ public sealed class BudgetTests(LedgerInfrastructure infrastructure)
         Assert.Equal([50, 80], alpha.GetProperty("daily").GetProperty("crossedThresholds").EnumerateArray().Select(t => t.GetInt32()));
         Assert.Equal(8.5m, alpha.GetProperty("monthly").GetProperty("percent").GetDecimal());
 
-        await LedgerHarness.EventuallyAsync(async () => await harness.Redis.StreamLengthAsync(BudgetThresholdCrossed.StreamName) == 2, "2 alert events");
+        await LedgerHarness.EventuallyAsync(async () => await harness.Redis.StreamLengthAsync(RedisKeys.BudgetAlerts) == 2, "2 alert events");
         await Task.Delay(600);   // a few more checks: still one alert per threshold
-        Assert.Equal(2, await harness.Redis.StreamLengthAsync(BudgetThresholdCrossed.StreamName));
+        var entries = await harness.Redis.StreamRangeAsync(RedisKeys.BudgetAlerts);
+        Assert.Equal(2, entries.Length);
+        var alerts = entries.Select(e => JsonDocument.Parse((string)e["event"]!).RootElement).ToList();
+        Assert.Equal([50, 80], alerts.Select(a => a.GetProperty("thresholdPercent").GetInt32()).Order());
+        Assert.All(alerts, a => Assert.Equal(("alpha", "daily", "ledger", 1m), (a.GetProperty("team").GetString(), a.GetProperty("period").GetString(), a.GetProperty("source").GetString(), a.GetProperty("limitUsd").GetDecimal())));
         await using var db = harness.CreateDbContext();
         Assert.Equal([50, 80], await db.BudgetAlerts.Where(a => a.Team == "alpha" && a.Period == "daily").Select(a => a.ThresholdPercent).OrderBy(t => t).ToListAsync());
     }

@@ -97,7 +97,7 @@ public sealed class BudgetTests(RedisServerFixture redis)
     public async Task AlertThresholds_FireOncePerPeriod_IntoTheAlertStream()
     {
         var db = redis.Server.NextDatabase();
-        await using var factory = Gateway(redis.Server.ConnectionString(db), "alerted", "0.0001", "0.5,0.7"); // 100 micro-USD
+        await using var factory = Gateway(redis.Server.ConnectionString(db), "alerted", "0.0001", "50,70"); // 100 micro-USD; percents
         var client = factory.CreateClient();
 
         var statuses = new List<HttpStatusCode>();
@@ -110,8 +110,10 @@ public sealed class BudgetTests(RedisServerFixture redis)
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses.Take(3));
         Assert.All(statuses.Skip(3), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
         await using var connection = await redis.Server.ConnectAsync(db);
-        var alerts = await connection.GetDatabase().StreamRangeAsync(RedisKeys.BudgetAlerts);
-        Assert.Equal(["0.5", "0.7"], alerts.Select(a => (string)a[BudgetAlertFields.Threshold]!));
-        Assert.All(alerts, a => Assert.Equal(("alerted", "day"), ((string)a[BudgetAlertFields.Team]!, (string)a[BudgetAlertFields.Period]!)));
+        var entries = await connection.GetDatabase().StreamRangeAsync(RedisKeys.BudgetAlerts);
+        var alerts = entries.Select(e => JsonDocument.Parse((string)e["event"]!).RootElement).ToList();
+        Assert.Equal([50, 70], alerts.Select(a => a.GetProperty("thresholdPercent").GetInt32()));
+        Assert.All(alerts, a => Assert.Equal(("alerted", "daily", "gateway"), (a.GetProperty("team").GetString(), a.GetProperty("period").GetString(), a.GetProperty("source").GetString())));
+        Assert.Equal([0.00005m, 0.00007m], alerts.Select(a => a.GetProperty("limitUsd").GetDecimal() * a.GetProperty("thresholdPercent").GetInt32() / 100));
     }
 }

@@ -1,3 +1,4 @@
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.CostLedger.Budgets;
 using AspireRouter.CostLedger.Data;
@@ -18,8 +19,7 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddOptionsWithValidateOnStart<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsRulesValidator>();
-        builder.Services.AddOptionsWithValidateOnStart<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
+        builder.Services.AddBudgetOptions(); // the one Budgets schema, shared with the gateways
         builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
 

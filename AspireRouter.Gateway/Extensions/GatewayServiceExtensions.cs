@@ -1,3 +1,4 @@
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Latency;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
@@ -133,9 +134,8 @@ public static class GatewayServiceExtensions
             sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
         builder.Services.AddHealthChecks().AddCheck<CostEventsHealthCheck>("cost-events");
 
-        builder.Services.AddOptionsWithValidateOnStart<BudgetOptions>()
-            .BindConfiguration(BudgetOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
+        builder.Services.AddBudgetOptions(); // the one Budgets schema, shared with the ledger
+        builder.Services.AddSingleton<BudgetAlertPublisher>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BudgetGuard>(
             sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
         builder.Services.AddHostedService<BudgetWarmUpService>();

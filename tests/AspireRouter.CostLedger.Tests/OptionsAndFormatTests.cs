@@ -10,8 +10,8 @@ public sealed class OptionsAndFormatTests(LedgerInfrastructure infrastructure)
     [Theory]
     [InlineData("Ingestion:RetryMinDelay", "00:01:00", "RetryMinDelay (00:01:00)")]
     [InlineData("Ingestion:BatchSize", "0", "BatchSize")]
-    [InlineData("Budgets:Teams:alpha:DailyUsd", "-5", "Budgets:Teams:alpha:DailyUsd must not be negative (was -5)")]
-    [InlineData("Budgets:Teams:alpha:AlertThresholds:0", "0", "has 0")]
+    [InlineData("Budgets:Teams:alpha:DailyUsd", "-5", "Budgets:Teams:alpha:DailyUsd must be a positive USD amount (leave it out for no limit); got -5.")]
+    [InlineData("Budgets:Teams:alpha:AlertThresholds:0", "0", "Budgets:Teams:alpha:AlertThresholds has 0: thresholds are whole percents")]
     public async Task Startup_InvalidOptions_FailsWithTheValueQuoted(string key, string value, string expected)
     {
         await using var harness = await LedgerHarness.CreateAsync(infrastructure, new Dictionary<string, string> { [key] = value });

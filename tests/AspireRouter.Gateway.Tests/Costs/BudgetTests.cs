@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Redis;
 using AspireRouter.Gateway.Tests.Breakers;
 
@@ -110,10 +111,12 @@ public sealed class BudgetTests(RedisServerFixture redis)
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses.Take(3));
         Assert.All(statuses.Skip(3), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
         await using var connection = await redis.Server.ConnectAsync(db);
-        var entries = await connection.GetDatabase().StreamRangeAsync(RedisKeys.BudgetAlerts);
-        var alerts = entries.Select(e => JsonDocument.Parse((string)e["event"]!).RootElement).ToList();
-        Assert.Equal([50, 70], alerts.Select(a => a.GetProperty("thresholdPercent").GetInt32()));
-        Assert.All(alerts, a => Assert.Equal(("alerted", "daily", "gateway"), (a.GetProperty("team").GetString(), a.GetProperty("period").GetString(), a.GetProperty("source").GetString())));
-        Assert.Equal([0.00005m, 0.00007m], alerts.Select(a => a.GetProperty("limitUsd").GetDecimal() * a.GetProperty("thresholdPercent").GetInt32() / 100));
+        // Each entry is the one alert contract, as the ledger writes it too.
+        var alerts = (await connection.GetDatabase().StreamRangeAsync(BudgetAlertStream.Name)).Select(e => BudgetAlertStream.Parse(e)!).ToList();
+        Assert.Equal([50, 70], alerts.Select(a => a.ThresholdPercent));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.All(alerts, a => Assert.Equal(("alerted", null, BudgetPeriods.Daily, today, 0.0001m, BudgetAlertSources.Gateway), (a.Team, a.ApiKeyId, a.Period, a.PeriodStart, a.LimitUsd, a.Source)));
+        Assert.Equal(["alerted/daily/" + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/50", "alerted/daily/" + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/70"], alerts.Select(a => a.Id));
+        Assert.All(alerts, a => Assert.True(a.SpentUsd * 100 >= a.ThresholdPercent * a.LimitUsd, $"{a.SpentUsd} spent at {a.ThresholdPercent} %"));
     }
 }

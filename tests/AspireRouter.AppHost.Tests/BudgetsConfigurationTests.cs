@@ -29,6 +29,7 @@ public sealed class BudgetsConfigurationTests
             Assert.Null(configuration.Exception);
             var environment = configuration.EnvironmentVariables.ToDictionary(e => e.Key, e => (string?)e.Value);
 
+            Assert.Contains("ASPNETCORE_ENVIRONMENT", environment.Keys); // what the AppHost always sets: the model was read
             Assert.Equal("50", environment.GetValueOrDefault("Budgets__Teams__search__DailyUsd"));
             Assert.Equal("80", environment.GetValueOrDefault("Budgets__Teams__search__AlertThresholds__0"));
             Assert.Equal("false", environment.GetValueOrDefault("Budgets__FailOpen"));

@@ -6,20 +6,6 @@ namespace AspireRouter.CostLedger.Tests;
 [Collection(LedgerCollection.Name)]
 public sealed class BudgetSchemaTests(LedgerInfrastructure infrastructure)
 {
-    public static TheoryData<string, string, string> Invalid
-    {
-        get
-        {
-            var data = new TheoryData<string, string, string>();
-            foreach (var (key, value, quoted) in BudgetSettings.Invalid)
-            {
-                data.Add(key, value, quoted);
-            }
-
-            return data;
-        }
-    }
-
     [Fact]
     public async Task SharedBudgetsSection_StartsTheLedger()
     {
@@ -31,7 +17,7 @@ public sealed class BudgetSchemaTests(LedgerInfrastructure infrastructure)
     }
 
     [Theory]
-    [MemberData(nameof(Invalid))]
+    [MemberData(nameof(BudgetSettings.InvalidRows), MemberType = typeof(BudgetSettings))]
     public async Task BadBudgetsValue_StopsTheLedgerAtStartUp_QuotingIt(string key, string value, string quoted)
     {
         await using var harness = await LedgerHarness.CreateAsync(infrastructure, BudgetSettings.With(key, value));

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AspireRouter.Contracts.Keys;
@@ -15,25 +14,11 @@ namespace AspireRouter.CostLedger.Tests;
 [Collection(LedgerCollection.Name)]
 public sealed class KeyMirrorTests(LedgerInfrastructure infrastructure)
 {
-    private const string AdminKey = "test-admin-key-0123456789";
-
     /// <summary>Within about a second of Redis answering without them; generous for a loaded 2-core machine.</summary>
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(3);
 
-    private static async Task<(LedgerHarness Harness, HttpClient Admin)> StartAsync(LedgerInfrastructure infrastructure, string? redis = null)
-    {
-        var settings = new Dictionary<string, string> { ["Admin:Key"] = AdminKey };
-        if (redis is not null)
-        {
-            settings["ConnectionStrings:redis"] = redis;
-        }
-
-        var harness = await LedgerHarness.CreateAsync(infrastructure, settings);
-        var client = harness.StartLedger();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
-        await LedgerHarness.EventuallyAsync(async () => (await client.GetAsync("/v1/admin/keys")).IsSuccessStatusCode, "schema migrated");
-        return (harness, client);
-    }
+    private Task<(LedgerHarness Harness, HttpClient Admin)> StartAsync(string? redis = null) =>
+        AdminKeysApiTests.StartAdminAsync(infrastructure, redis is null ? [] : new Dictionary<string, string> { ["ConnectionStrings:redis"] = redis });
 
     private static async Task<string> IssueAsync(HttpClient admin, string team)
     {
@@ -46,7 +31,7 @@ public sealed class KeyMirrorTests(LedgerInfrastructure infrastructure)
     [Fact]
     public async Task RedisFlushed_KeysAreMirroredAgainWithinASecond()
     {
-        var (harness, admin) = await StartAsync(infrastructure);
+        var (harness, admin) = await StartAsync();
         await using var _ = harness;
         var hashes = new[] { await IssueAsync(admin, "alpha"), await IssueAsync(admin, "beta") };
 
@@ -61,7 +46,7 @@ public sealed class KeyMirrorTests(LedgerInfrastructure infrastructure)
     [Fact]
     public async Task SomeKeysLost_TheLedgerMirrorsThemAgain()
     {
-        var (harness, admin) = await StartAsync(infrastructure);
+        var (harness, admin) = await StartAsync();
         await using var _ = harness;
         var lost = await IssueAsync(admin, "alpha");
         await IssueAsync(admin, "beta");
@@ -75,7 +60,7 @@ public sealed class KeyMirrorTests(LedgerInfrastructure infrastructure)
     public async Task RedisRestarted_KeysAreMirroredAgainWithinASecondOfItAnswering()
     {
         await using var server = await RedisServer.StartAsync();
-        var (harness, admin) = await StartAsync(infrastructure, server.ConnectionString(0));
+        var (harness, admin) = await StartAsync(server.ConnectionString(0));
         await using var _ = harness;
         var hash = await IssueAsync(admin, "alpha");
 

@@ -35,6 +35,9 @@ public static class BudgetSettings
         ("Budgets:DefaultAlertThresholds:0", "80", "DefaultAlertThresholds"), // not part of the schema
     ];
 
+    /// <summary><see cref="Invalid"/> as theory rows: key, value, quoted.</summary>
+    public static IEnumerable<object[]> InvalidRows => Invalid.Select(c => new object[] { c.Key, c.Value, c.Quoted });
+
     /// <summary><see cref="Valid"/> with <paramref name="key"/> set to <paramref name="value"/>.</summary>
     public static Dictionary<string, string> With(string key, string value) => new(Valid) { [key] = value };
 }

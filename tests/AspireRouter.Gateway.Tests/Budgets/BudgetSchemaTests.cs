@@ -3,20 +3,6 @@ namespace AspireRouter.Gateway.Tests.Budgets;
 /// <summary>The gateway takes the one <c>Budgets</c> schema the ledger takes too (<see cref="BudgetSettings"/>).</summary>
 public sealed class BudgetSchemaTests
 {
-    public static TheoryData<string, string, string> Invalid
-    {
-        get
-        {
-            var data = new TheoryData<string, string, string>();
-            foreach (var (key, value, quoted) in BudgetSettings.Invalid)
-            {
-                data.Add(key, value, quoted);
-            }
-
-            return data;
-        }
-    }
-
     [Fact]
     public async Task SharedBudgetsSection_StartsTheGateway()
     {
@@ -28,7 +14,7 @@ public sealed class BudgetSchemaTests
     }
 
     [Theory]
-    [MemberData(nameof(Invalid))]
+    [MemberData(nameof(BudgetSettings.InvalidRows), MemberType = typeof(BudgetSettings))]
     public async Task BadBudgetsValue_StopsTheGatewayAtStartUp_QuotingIt(string key, string value, string quoted)
     {
         await using var factory = new GatewayFactory(BudgetSettings.With(key, value));

@@ -27,7 +27,8 @@ var providers = ProviderEndpoints.Create(builder, simulatorApiKey, providersGlob
 
 // Gateways: one per region, sharing Redis (breakers, latency, budgets, virtual keys, rate limits); run mode also takes the
 // local development key. The AppHost's Registry section (e.g. Registry:Categories:regional-cn:FallbackToGlobal) reaches
-// both gateways and the probe; provider endpoints are set after it, from Providers:{id}:{region}.
+// both gateways and the probe; provider endpoints are set after it, from Providers:{id}:{region}. Its Budgets section
+// (one schema, AspireRouter.Contracts/Budgets) reaches both gateways, which enforce it, and the ledger, which reports it.
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfileName: null)
     .WithLocalHttpEndpoint(5080)
     .WithExternalHttpEndpoints()
@@ -38,6 +39,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfil
     .WithConfigurationSection("Registry")
     .WithProviderEndpoints(providers, Regions.Global)
     .WithConfigurationSection("Latency")
+    .WithConfigurationSection("Budgets")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileName: null)
@@ -50,6 +52,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileNam
     .WithConfigurationSection("Registry")
     .WithProviderEndpoints(providers, Regions.Cn)
     .WithConfigurationSection("Latency")
+    .WithConfigurationSection("Budgets")
     .WithHttpHealthCheck("/health");
 
 // Health probe: two replicas, one leader at a time (Redis lease); probes every model in every region, writes the shared latency window.
@@ -74,6 +77,7 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithEnvironment("Admin__Key", adminKey)
     .WithLedgerReportAccess()
     .WithDeadLetterCommands(adminKey)
+    .WithConfigurationSection("Budgets")
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -46,8 +46,9 @@ public static class RedisKeys
         $"{Prefix}budget:{team}:month:{day.ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>
-    /// Stream of budget alerts, one entry per threshold crossed per team and period. Entry fields are named in
-    /// <see cref="BudgetAlertFields"/>.
+    /// Stream of budget alerts, one entry per threshold crossed per team and period, written by the gateways and the
+    /// ledger alike: the JSON of a <see cref="Budgets.BudgetThresholdCrossed"/> in the field
+    /// <see cref="Budgets.BudgetAlertStream.EventField"/> (read and write it through <see cref="Budgets.BudgetAlertStream"/>).
     /// </summary>
     public const string BudgetAlerts = Prefix + "budget-alerts";
 
@@ -77,29 +78,8 @@ public static class BudgetFields
     /// <summary>Prefix of one in-flight reservation, <c>r:{request id}</c>; value <c>{micro-USD}:{lease end, Unix ms}</c>.</summary>
     public const string ReservationPrefix = "r:";
 
-    /// <summary>Prefix of an alert already raised this period, <c>alert:{threshold}</c>; value the spend when it fired.</summary>
+    /// <summary>Prefix of an alert already raised this period, <c>alert:{percent}</c>; value the spend when it fired.</summary>
     public const string AlertPrefix = "alert:";
-}
-
-/// <summary>Fields of a <see cref="RedisKeys.BudgetAlerts"/> entry.</summary>
-public static class BudgetAlertFields
-{
-    public const string Team = "team";
-
-    /// <summary>"day" or "month".</summary>
-    public const string Period = "period";
-
-    /// <summary>Fraction of the limit, invariant culture (e.g. "0.8").</summary>
-    public const string Threshold = "threshold";
-
-    /// <summary>Spend (micro-USD) when the threshold was crossed.</summary>
-    public const string SpentMicroUsd = "spent_micro_usd";
-
-    /// <summary>The period's limit (micro-USD).</summary>
-    public const string LimitMicroUsd = "limit_micro_usd";
-
-    /// <summary>The period key, e.g. <c>20261128</c> or <c>202611</c>.</summary>
-    public const string PeriodKey = "period_key";
 }
 
 /// <summary>

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.CostLedger.Data;
 using AspireRouter.CostLedger.Ingestion;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +9,7 @@ namespace AspireRouter.CostLedger.Budgets;
 
 /// <summary>
 /// Compares spend with budgets on a schedule and raises each crossed threshold once per period: a warning log, the
-/// <c>ledger.budget.alerts</c> counter and a <see cref="BudgetThresholdCrossed"/> event on <c>ar:budget-alerts</c>. The
+/// <c>ledger.budget.alerts</c> counter and a <see cref="BudgetThresholdCrossed"/> (source <c>ledger</c>) on <c>ar:budget-alerts</c>. The
 /// <c>budget_alerts</c> table remembers what was raised, so restarts and several ledger instances do not repeat it.
 /// </summary>
 internal sealed partial class BudgetAlertMonitor(
@@ -60,9 +60,9 @@ internal sealed partial class BudgetAlertMonitor(
                     raised++;
                     LogThresholdCrossed(logger, team.Team, period.Period, threshold, period.SpentUsd, period.LimitUsd.Value);
                     metrics.BudgetAlert(team.Team, period.Period, threshold);
-                    var alert = new BudgetThresholdCrossed(Guid.NewGuid(), now, team.Team, period.Period, period.PeriodStart, threshold, period.SpentUsd, period.LimitUsd.Value);
-                    await redis.GetDatabase().StreamAddAsync(BudgetThresholdCrossed.StreamName, "event",
-                        JsonSerializer.Serialize(alert, BudgetJsonContext.Default.BudgetThresholdCrossed));
+                    await BudgetAlertStream.PublishAsync(redis.GetDatabase(), new BudgetThresholdCrossed(
+                        BudgetThresholdCrossed.IdFor(team.Team, period.Period, period.PeriodStart, threshold), now, team.Team, null,
+                        period.Period, period.PeriodStart, threshold, period.SpentUsd, period.LimitUsd.Value, BudgetAlertSources.Ledger));
                 }
             }
         }

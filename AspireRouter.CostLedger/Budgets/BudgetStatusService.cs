@@ -1,3 +1,4 @@
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.CostLedger.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -32,8 +33,8 @@ internal sealed class BudgetStatusService(LedgerDbContext db, IOptionsMonitor<Bu
             var thresholds = budgets.ThresholdsFor(t.Value);
             return new TeamBudgetStatus(
                 t.Key,
-                Status("daily", today, t.Value.DailyUsd, rows.Where(r => r.Day == today).Sum(r => r.Cost), thresholds),
-                Status("monthly", monthStart, t.Value.MonthlyUsd, rows.Sum(r => r.Cost), thresholds));
+                Status(BudgetPeriods.Daily, today, t.Value.DailyUsd, rows.Where(r => r.Day == today).Sum(r => r.Cost), thresholds),
+                Status(BudgetPeriods.Monthly, monthStart, t.Value.MonthlyUsd, rows.Sum(r => r.Cost), thresholds));
         })];
     }
 

@@ -1,3 +1,4 @@
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.CostLedger.Budgets;
 using AspireRouter.CostLedger.Data;
@@ -19,8 +20,7 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddOptionsWithValidateOnStart<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsRulesValidator>();
-        builder.Services.AddOptionsWithValidateOnStart<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
+        builder.Services.AddBudgetOptions(); // the one Budgets schema, shared with the gateways
         builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
 
@@ -36,8 +36,8 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddScoped<IsolatingWriter>();
         builder.Services.AddScoped<SpendQuery>();
         builder.Services.AddScoped<BudgetStatusService>();
-        builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
-            .Validate(o => o.KeySyncInterval >= TimeSpan.FromMilliseconds(100), "Admin:KeySyncInterval must be at least 100 ms.");
+        builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyPublisher>();
         builder.Services.AddHostedService<LedgerMigrator>();
         builder.Services.AddHostedService<CostStreamConsumer>();

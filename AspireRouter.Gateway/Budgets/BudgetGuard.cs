@@ -1,4 +1,5 @@
 using System.Globalization;
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Redis;
 using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Requests;
@@ -22,6 +23,7 @@ public sealed partial class BudgetGuard(
     TokenEstimator estimator,
     TimeProvider time,
     CostMetrics metrics,
+    BudgetAlertPublisher alerts,
     ILogger<BudgetGuard> logger)
 {
     private const decimal MicroPerUsd = 1_000_000m;
@@ -117,31 +119,27 @@ public sealed partial class BudgetGuard(
     public async Task SettleAsync(Reservation reservation, decimal costUsd)
     {
         var current = options.CurrentValue;
-        var thresholds = string.Join(',', current.ThresholdsFor(reservation.Budget).Select(t => t.ToString(CultureInfo.InvariantCulture)));
+        var thresholds = string.Join(',', current.ThresholdsFor(reservation.Budget)); // percents
         try
         {
-            var crossed = (RedisResult[])(await BudgetScripts.Settle.EvaluateAsync(Database(), new
+            var database = Database();
+            var crossed = (RedisResult[])(await BudgetScripts.Settle.EvaluateAsync(database, new
             {
                 dayKey = (RedisKey)RedisKeys.BudgetDay(reservation.Team, reservation.Day),
                 monthKey = (RedisKey)RedisKeys.BudgetMonth(reservation.Team, reservation.Day),
-                alerts = (RedisKey)RedisKeys.BudgetAlerts,
                 id = reservation.Id,
                 cost = ToMicro(costUsd),
-                team = reservation.Team,
                 thresholds,
                 dayLimit = Limit(reservation.Budget.DailyUsd),
                 monthLimit = Limit(reservation.Budget.MonthlyUsd),
-                dayPeriod = reservation.Day.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-                monthPeriod = reservation.Day.ToString("yyyyMM", CultureInfo.InvariantCulture),
                 dayTtl = (long)DayKeyTtl.TotalSeconds,
                 monthTtl = (long)MonthKeyTtl.TotalSeconds,
             }).WaitAsync(current.RedisTimeout))!;
             foreach (var alert in crossed)
             {
-                var parts = ((string)alert!).Split('|');
-                var threshold = double.Parse(parts[1], CultureInfo.InvariantCulture);
-                metrics.BudgetAlert(reservation.Team, parts[0], threshold);
-                LogAlert(logger, reservation.Team, parts[0], threshold * 100, FromMicro(long.Parse(parts[2], CultureInfo.InvariantCulture)), FromMicro(long.Parse(parts[3], CultureInfo.InvariantCulture)));
+                var parts = ((string)alert!).Split('|'); // period|percent|spent|limit
+                await alerts.RaiseAsync(database, reservation.Team, parts[0], reservation.Day, int.Parse(parts[1], CultureInfo.InvariantCulture),
+                    long.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture));
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -183,9 +181,6 @@ public sealed partial class BudgetGuard(
         var utc = now.UtcDateTime;
         return new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - utc;
     }
-
-    [LoggerMessage(4201, LogLevel.Warning, "Budget alert: team {Team} has spent {Percent}% of its {Period} budget (${Spent} of ${Limit}).")]
-    private static partial void LogAlert(ILogger logger, string team, string period, double percent, decimal spent, decimal limit);
 
     [LoggerMessage(4202, LogLevel.Information, "Request {RequestId} of team {Team} refused: its {Period} budget is exhausted.")]
     private static partial void LogRejected(ILogger logger, string team, string period, string requestId);

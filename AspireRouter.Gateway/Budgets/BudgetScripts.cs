@@ -49,28 +49,26 @@ internal static class BudgetScripts
         """);
 
     /// <summary>
-    /// Replaces a reservation with the real cost, then raises each alert threshold crossed for the first time in the
-    /// period (<c>HSETNX alert:{t}</c>) and appends it to the alerts stream. Returns the crossed alerts as
-    /// "period|threshold|spent|limit" strings.
+    /// Replaces a reservation with the real cost, then marks each alert threshold (percent of the limit) crossed for the
+    /// first time in the period (<c>HSETNX alert:{percent}</c>). Returns those as "period|percent|spent|limit" strings;
+    /// the caller raises them (<see cref="BudgetAlertPublisher"/>).
     /// </summary>
     public static readonly LuaScript Settle = LuaScript.Prepare("""
         local crossed = {}
-        local function settle(key, limit, period, periodKey, ttl)
+        local function settle(key, limit, period, ttl)
           redis.call('HDEL', key, 'r:' .. @id)
           local spent = redis.call('HINCRBY', key, 'spent', @cost)
           redis.call('EXPIRE', key, ttl)
           if limit > 0 then
             for t in string.gmatch(@thresholds, '[^,]+') do
-              if spent >= tonumber(t) * limit and redis.call('HSETNX', key, 'alert:' .. t, spent) == 1 then
-                redis.call('XADD', @alerts, '*', 'team', @team, 'period', period, 'threshold', t,
-                  'spent_micro_usd', spent, 'limit_micro_usd', limit, 'period_key', periodKey)
+              if spent * 100 >= tonumber(t) * limit and redis.call('HSETNX', key, 'alert:' .. t, spent) == 1 then
                 table.insert(crossed, period .. '|' .. t .. '|' .. spent .. '|' .. limit)
               end
             end
           end
         end
-        settle(@dayKey, tonumber(@dayLimit), 'day', @dayPeriod, @dayTtl)
-        settle(@monthKey, tonumber(@monthLimit), 'month', @monthPeriod, @monthTtl)
+        settle(@dayKey, tonumber(@dayLimit), 'day', @dayTtl)
+        settle(@monthKey, tonumber(@monthLimit), 'month', @monthTtl)
         return crossed
         """);
 }

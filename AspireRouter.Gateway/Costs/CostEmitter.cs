@@ -5,22 +5,25 @@ namespace AspireRouter.Gateway.Costs;
 
 /// <summary>
 /// The request path's side of cost events: a bounded in-memory queue, drained by <see cref="CostEmitterService"/>.
-/// Emitting never waits on Redis; when the queue is full (or closed at shutdown) the event goes to the spool at once.
+/// Emitting never waits and never touches Redis or the disk: when the queue is full (or closed at shutdown) the event
+/// goes to the <see cref="CostSpooler"/>'s buffer, and when that is full too it is lost and counted (<see cref="CostLoss"/>).
 /// </summary>
 public sealed class CostEmitter
 {
     private readonly Channel<RequestCostRecorded> _channel;
-    private readonly CostSpool _spool;
+    private readonly CostSpooler _spooler;
+    private readonly CostLoss _loss;
     private readonly CostMetrics _metrics;
 
-    public CostEmitter(Microsoft.Extensions.Options.IOptions<CostOptions> options, CostSpool spool, CostMetrics metrics)
+    public CostEmitter(Microsoft.Extensions.Options.IOptions<CostOptions> options, CostSpooler spooler, CostLoss loss, CostMetrics metrics)
     {
         _channel = Channel.CreateBounded<RequestCostRecorded>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _spool = spool;
+        _spooler = spooler;
+        _loss = loss;
         _metrics = metrics;
     }
 
@@ -29,9 +32,9 @@ public sealed class CostEmitter
     public void Emit(RequestCostRecorded e)
     {
         _metrics.Charged(e);
-        if (!_channel.Writer.TryWrite(e))
+        if (!_channel.Writer.TryWrite(e) && !_spooler.TryEnqueue(e))
         {
-            _spool.TryAppend([e]);
+            _loss.Record(1, "the emitter's queue and the spooler's buffer are full");
         }
     }
 

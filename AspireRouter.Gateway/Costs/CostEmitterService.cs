@@ -7,14 +7,17 @@ namespace AspireRouter.Gateway.Costs;
 
 /// <summary>
 /// Moves cost events from <see cref="CostEmitter"/>'s queue to the Redis stream <see cref="CostStream.Name"/> in
-/// batches, one script call (one entry per event) each; whatever Redis does not acknowledge in time goes to the <see cref="CostSpool"/>, which is
-/// replayed when Redis answers again. At shutdown the queue is drained to Redis or, failing that, to the spool.
+/// batches, one script call (one entry per event) each; whatever Redis does not acknowledge in time is handed to the
+/// <see cref="CostSpooler"/>, and the spool is replayed when Redis answers again. After a failure Redis counts as down:
+/// batches go straight to the spooler, without waiting <see cref="CostOptions.RedisTimeout"/> each, until a PING every
+/// <see cref="CostOptions.ReplayInterval"/> is answered. At shutdown the queue is drained to Redis or the spooler.
 /// A batch is sent <see cref="CostOptions.BatchLinger"/> after its first event (or as soon as it is full), so under load
 /// one command carries many events instead of one wake-up and one XADD per request.
 /// </summary>
 public sealed partial class CostEmitterService(
     CostEmitter emitter,
     CostSpool spool,
+    CostSpooler spooler,
     Func<IConnectionMultiplexer> connect,
     IOptions<CostOptions> options,
     CostMetrics metrics,
@@ -87,7 +90,13 @@ public sealed partial class CostEmitterService(
                 _nextReplay = Environment.TickCount64 + (long)_options.ReplayInterval.TotalMilliseconds;
                 try
                 {
-                    if (spool.HasPending)
+                    if (_redisDown && await RedisAnswersAsync())
+                    {
+                        _redisDown = false;
+                        LogRedisBack(logger);
+                    }
+
+                    if (!_redisDown && spool.HasPending)
                     {
                         await ReplayAsync();
                     }
@@ -101,14 +110,40 @@ public sealed partial class CostEmitterService(
         }
     }
 
-    /// <summary>Appends the batch to the stream in one command; spools it when Redis does not acknowledge it.</summary>
+    /// <summary>
+    /// Appends the batch to the stream in one command; hands it to the spooler when Redis does not acknowledge it, or
+    /// at once while Redis counts as down.
+    /// </summary>
     private async Task SendOrSpoolAsync(List<RequestCostRecorded> batch)
     {
-        var failed = await SendAsync(batch);
+        var failed = _redisDown ? [.. batch] : await SendAsync(batch);
         metrics.Events("emitted", batch.Count - failed.Count);
         if (failed.Count > 0)
         {
-            spool.TryAppend(failed);
+            await spooler.EnqueueAsync(failed);
+        }
+    }
+
+    /// <summary>Whether Redis answers a PING within <see cref="CostOptions.RedisTimeout"/>: the probe that ends an outage.</summary>
+    private async Task<bool> RedisAnswersAsync()
+    {
+        Task<TimeSpan>? ping = null;
+        try
+        {
+            _connection ??= connect();
+            if (!_connection.IsConnected)
+            {
+                return false;
+            }
+
+            ping = _connection.GetDatabase().PingAsync();
+            await ping.WaitAsync(_options.RedisTimeout);
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            _ = ping?.ContinueWith(static t => t.Exception, TaskScheduler.Default); // observe a late failure
+            return false;
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class CostMetrics
     public CostMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(GatewayMetrics.MeterName);
-        _events = meter.CreateCounter<long>("aspirerouter.cost.events", description: "Cost events by result: emitted (to Redis), spooled (to disk), replayed (disk to Redis).");
+        _events = meter.CreateCounter<long>("aspirerouter.cost.events", description: "Cost events by result: emitted (to Redis), spooled (to disk), replayed (disk to Redis), lost (neither Redis nor the spool could take them).");
         _usd = meter.CreateCounter<double>("aspirerouter.cost.usd", unit: "USD", description: "USD charged by team, category and model.");
         _budgetRejected = meter.CreateCounter<long>("aspirerouter.budget.rejected", description: "Requests refused with 429 budget_exceeded, by team and period.");
         _budgetAlerts = meter.CreateCounter<long>("aspirerouter.budget.alerts", description: "Budget thresholds crossed, by team, period and threshold.");

@@ -16,9 +16,24 @@ public sealed class CostOptions
     [Required]
     public string SpoolDirectory { get; set; } = Path.Combine(".data", "cost-spool");
 
-    /// <summary>Events waiting in memory for the emitter; past this a request spools its event itself. Default 10 000.</summary>
+    /// <summary>
+    /// Events waiting in memory for the emitter; past this an event goes straight to the spooler's buffer
+    /// (<see cref="SpoolQueueCapacity"/>). Default 10 000.
+    /// </summary>
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Events waiting in memory for the background spooler to write them to disk (what Redis did not take, and what
+    /// overflowed <see cref="QueueCapacity"/>). A request only ever enqueues: when this buffer is full too, its event is
+    /// lost, counted (<c>aspirerouter.cost.events</c>, result <c>lost</c>), logged and raised on <c>/health</c>.
+    /// Default 10 000.
+    /// </summary>
+    [Range(16, 1_000_000)]
+    public int SpoolQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How long <c>/health</c> reports Degraded after a cost event was lost. Default 5 minutes.</summary>
+    public TimeSpan LossAlertWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Events sent to Redis in one pipelined batch. Default 100.</summary>
     [Range(1, 10_000)]
@@ -60,6 +75,11 @@ public sealed class CostOptionsRulesValidator : IValidateOptions<CostOptions>
         if (options.BatchLinger < TimeSpan.Zero || options.BatchLinger > TimeSpan.FromSeconds(1))
         {
             errors.Add($"Costs:BatchLinger must be from 0 to 1 s; got {options.BatchLinger}.");
+        }
+
+        if (options.LossAlertWindow < TimeSpan.FromSeconds(1) || options.LossAlertWindow > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Costs:LossAlertWindow must be from 1 s to 1 day; got {options.LossAlertWindow}.");
         }
 
         if (options.SpoolDirectory.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0)

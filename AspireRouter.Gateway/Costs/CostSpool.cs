@@ -11,7 +11,7 @@ namespace AspireRouter.Gateway.Costs;
 /// rewrites it with only the events still missing. A crash between an XADD and that rewrite can still resend an
 /// event: the ledger ignores duplicates by request id.
 /// </summary>
-public sealed partial class CostSpool(string directory, CostMetrics metrics, ILogger<CostSpool> logger)
+public sealed partial class CostSpool(string directory, CostMetrics metrics, CostLoss loss, ILogger<CostSpool> logger)
 {
     private const string ActiveFile = "spool.jsonl";
     private const string ReplayPattern = "replay-*.jsonl";
@@ -60,7 +60,7 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, ILo
 
     /// <summary>
     /// <see cref="Append"/>, counted in metrics; a disk failure is logged with every request id it loses rather than
-    /// thrown, so neither a request nor the emitter fails on it.
+    /// thrown, so the spooler never fails on it. Only <see cref="CostSpooler"/> writes: never a request.
     /// </summary>
     public void TryAppend(IReadOnlyCollection<RequestCostRecorded> events)
     {
@@ -71,7 +71,7 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, ILo
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            metrics.Events("lost", events.Count);
+            loss.Record(events.Count, "the spool cannot be written");
             LogSpoolFailed(logger, Directory, ex.Message, string.Join(", ", events.Select(e => e.RequestId)));
         }
     }

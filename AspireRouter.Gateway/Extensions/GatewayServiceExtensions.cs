@@ -1,3 +1,4 @@
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Latency;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Apis;
@@ -127,19 +128,20 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<IValidateOptions<CostOptions>, CostOptionsRulesValidator>();
         builder.Services.AddSingleton<CostMetrics>();
         builder.Services.AddSingleton<CostAccountant>();
-        builder.Services.AddSingleton(sp => new CostSpool(
-            Path.Combine(
-                Path.GetFullPath(sp.GetRequiredService<IOptions<CostOptions>>().Value.SpoolDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
-                sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Region),
-            sp.GetRequiredService<CostMetrics>(),
-            sp.GetRequiredService<ILogger<CostSpool>>()));
+        builder.Services.AddSingleton<CostLoss>();
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CostSpool>(sp, Path.Combine(
+            Path.GetFullPath(sp.GetRequiredService<IOptions<CostOptions>>().Value.SpoolDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Region)));
+        // The spooler is registered before the emitter, so it stops after it and writes what the emitter hands over last.
+        builder.Services.AddSingleton<CostSpooler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CostSpooler>());
         builder.Services.AddSingleton<CostEmitter>();
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<CostEmitterService>(
             sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
+        builder.Services.AddHealthChecks().AddCheck<CostEventsHealthCheck>("cost-events");
 
-        builder.Services.AddOptionsWithValidateOnStart<BudgetOptions>()
-            .BindConfiguration(BudgetOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
+        builder.Services.AddBudgetOptions(); // the one Budgets schema, shared with the ledger
+        builder.Services.AddSingleton<BudgetAlertPublisher>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BudgetGuard>(
             sp, new Func<IConnectionMultiplexer>(sp.GetRequiredService<IConnectionMultiplexer>)));
         builder.Services.AddHostedService<BudgetWarmUpService>();

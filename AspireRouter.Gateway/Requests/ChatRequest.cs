@@ -1,8 +1,9 @@
 namespace AspireRouter.Gateway.Requests;
 
 /// <summary>
-/// What routing needs to know about a chat completion request, read from the body without building a DOM.
-/// Everything else in the body is forwarded untouched.
+/// What routing needs to know about a chat completion request, read from the body without building a DOM, as a
+/// provider reads the same bytes (property names decoded, each field the gateway reads given once). Everything else in
+/// the body is forwarded untouched.
 /// </summary>
 public sealed class ChatRequest
 {
@@ -26,7 +27,10 @@ public sealed class ChatRequest
     /// <summary>The client asked for a final usage chunk (<c>stream_options.include_usage</c>).</summary>
     public bool IncludeUsage { get; init; }
 
-    /// <summary><c>max_completion_tokens</c>, else <c>max_tokens</c>; null when absent.</summary>
+    /// <summary>
+    /// The larger of <c>max_completion_tokens</c> and <c>max_tokens</c> (providers differ in which they honour); null
+    /// when neither is given.
+    /// </summary>
     public int? MaxTokens { get; init; }
 
     public int MessageCount { get; init; }

@@ -8,11 +8,7 @@ namespace AspireRouter.Gateway.Requests;
 /// </summary>
 public static partial class ChatRequestParser
 {
-    private static bool IsSamplingParameter(ReadOnlySpan<byte> name) =>
-        name.SequenceEqual("n"u8) || name.SequenceEqual("temperature"u8) || name.SequenceEqual("top_p"u8)
-        || name.SequenceEqual("presence_penalty"u8) || name.SequenceEqual("frequency_penalty"u8);
-
-    private static bool ReadSamplingParameter(ReadOnlySpan<byte> name, ref Utf8JsonReader reader, out RequestError? error)
+    private static bool ReadSamplingParameter(Field field, ref Utf8JsonReader reader, out RequestError? error)
     {
         error = null;
         if (reader.TokenType == JsonTokenType.Null)
@@ -20,7 +16,7 @@ public static partial class ChatRequestParser
             return true;
         }
 
-        if (name.SequenceEqual("n"u8))
+        if (field == Field.N)
         {
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var n) || n < 1 || n > RequestLimits.MaxChoices)
             {
@@ -31,12 +27,15 @@ public static partial class ChatRequestParser
             return true;
         }
 
-        var (param, min, max) = name.SequenceEqual("temperature"u8) ? ("temperature", 0d, 2d)
-            : name.SequenceEqual("top_p"u8) ? ("top_p", 0d, 1d)
-            : name.SequenceEqual("presence_penalty"u8) ? ("presence_penalty", -2d, 2d)
-            : ("frequency_penalty", -2d, 2d);
+        var (min, max) = field switch
+        {
+            Field.Temperature => (0d, 2d),
+            Field.TopP => (0d, 1d),
+            _ => (-2d, 2d), // presence_penalty, frequency_penalty
+        };
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var value) || !double.IsFinite(value) || value < min || value > max)
         {
+            var param = FieldNames[(int)field];
             error = RequestError.Invalid($"'{param}' must be a number from {min} to {max}.", param, "invalid_value");
             return false;
         }

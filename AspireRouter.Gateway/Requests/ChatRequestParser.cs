@@ -4,7 +4,8 @@ namespace AspireRouter.Gateway.Requests;
 
 /// <summary>
 /// Reads the fields routing needs from a chat completion body with a forward-only <see cref="Utf8JsonReader"/>.
-/// Anything it does not need is skipped, not copied.
+/// Anything it does not need is skipped, not copied. Property names are read as JSON defines them (escapes decoded)
+/// and a field it reads may appear only once, so what it checks is what a provider reads from the same bytes.
 /// </summary>
 public static partial class ChatRequestParser
 {
@@ -24,7 +25,8 @@ public static partial class ChatRequestParser
         }
         catch (InvalidOperationException ex)
         {
-            // Utf8JsonReader raises this for invalid UTF-8 inside strings and for wrong token types.
+            // Utf8JsonReader raises this for invalid UTF-8 or a lone surrogate escape in a string it decodes, and for
+            // wrong token types.
             error = RequestError.Invalid($"The request body is not valid JSON: {ex.Message}", null, "invalid_json");
             return null;
         }
@@ -44,92 +46,97 @@ public static partial class ChatRequestParser
         Range modelRange = default;
         Range? streamOptionsRange = null;
         var rootStart = (int)reader.TokenStartIndex;
-        bool stream = false, includeUsage = false, hasTools = false, jsonMode = false, sawMessages = false;
+        bool stream = false, includeUsage = false, hasTools = false, jsonMode = false;
         int? maxTokens = null, maxCompletionTokens = null;
         string? user = null;
         var content = new ContentTally();
+        var seen = 0u;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.ValueSpan;
-            var escaped = reader.ValueIsEscaped;
+            var field = FieldOf(NameOf(ref reader));
+            if (field != Field.Other && !FirstTime(ref seen, (int)field))
+            {
+                error = Duplicate(FieldNames[(int)field]);
+                return null;
+            }
+
             reader.Read();
-            if (escaped)
+            switch (field)
             {
-                // Escaped property names are legal but never used by OpenAI clients; treat them as unknown fields.
-                reader.Skip();
-                continue;
-            }
+                case Field.Model:
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        error = RequestError.Invalid("'model' must be a string.", "model", "invalid_type");
+                        return null;
+                    }
 
-            if (name.SequenceEqual("model"u8))
-            {
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    error = RequestError.Invalid("'model' must be a string.", "model", "invalid_type");
-                    return null;
-                }
+                    var start = (int)reader.TokenStartIndex;
+                    model = reader.GetString();
+                    modelRange = new Range(start, (int)reader.BytesConsumed);
+                    break;
+                case Field.Messages:
+                    if (!ReadMessages(ref reader, ref content, out error))
+                    {
+                        return null;
+                    }
 
-                var start = (int)reader.TokenStartIndex;
-                model = reader.GetString();
-                modelRange = new Range(start, (int)reader.BytesConsumed);
-            }
-            else if (name.SequenceEqual("messages"u8))
-            {
-                sawMessages = true;
-                if (!ReadMessages(ref reader, ref content, out error))
-                {
-                    return null;
-                }
-            }
-            else if (name.SequenceEqual("stream"u8))
-            {
-                if (!ReadOptionalBool(ref reader, "stream", out stream, out error))
-                {
-                    return null;
-                }
-            }
-            else if (name.SequenceEqual("stream_options"u8))
-            {
-                var optionsStart = (int)reader.TokenStartIndex;
-                includeUsage = ReadIncludeUsage(ref reader);
-                streamOptionsRange = new Range(optionsStart, (int)reader.BytesConsumed);
-            }
-            else if (name.SequenceEqual("max_tokens"u8))
-            {
-                if (!ReadOptionalTokenCount(ref reader, "max_tokens", out maxTokens, out error))
-                {
-                    return null;
-                }
-            }
-            else if (name.SequenceEqual("max_completion_tokens"u8))
-            {
-                if (!ReadOptionalTokenCount(ref reader, "max_completion_tokens", out maxCompletionTokens, out error))
-                {
-                    return null;
-                }
-            }
-            else if (IsSamplingParameter(name))
-            {
-                if (!ReadSamplingParameter(name, ref reader, out error))
-                {
-                    return null;
-                }
-            }
-            else if (name.SequenceEqual("tools"u8) || name.SequenceEqual("functions"u8))
-            {
-                hasTools |= reader.TokenType == JsonTokenType.StartArray && HasAnyElement(ref reader);
-            }
-            else if (name.SequenceEqual("response_format"u8))
-            {
-                jsonMode = ReadJsonMode(ref reader);
-            }
-            else if (name.SequenceEqual("user"u8) && reader.TokenType == JsonTokenType.String)
-            {
-                user = reader.GetString();
-            }
-            else
-            {
-                reader.Skip();
+                    break;
+                case Field.Stream:
+                    if (!ReadOptionalBool(ref reader, "stream", out stream, out error))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Field.StreamOptions:
+                    var optionsStart = (int)reader.TokenStartIndex;
+                    if (!ReadIncludeUsage(ref reader, out includeUsage, out error))
+                    {
+                        return null;
+                    }
+
+                    streamOptionsRange = new Range(optionsStart, (int)reader.BytesConsumed);
+                    break;
+                case Field.MaxTokens:
+                    if (!ReadOptionalTokenCount(ref reader, "max_tokens", out maxTokens, out error))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Field.MaxCompletionTokens:
+                    if (!ReadOptionalTokenCount(ref reader, "max_completion_tokens", out maxCompletionTokens, out error))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Field.N or Field.Temperature or Field.TopP or Field.PresencePenalty or Field.FrequencyPenalty:
+                    if (!ReadSamplingParameter(field, ref reader, out error))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case Field.Tools or Field.Functions:
+                    hasTools |= reader.TokenType == JsonTokenType.StartArray && HasAnyElement(ref reader);
+                    reader.Skip(); // an object given as tools (a no-op after an array or a primitive)
+                    break;
+                case Field.ResponseFormat:
+                    if (!ReadJsonMode(ref reader, out var json, out error))
+                    {
+                        return null;
+                    }
+
+                    jsonMode = json;
+                    break;
+                case Field.User when reader.TokenType == JsonTokenType.String:
+                    user = reader.GetString();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
             }
         }
 
@@ -146,6 +153,7 @@ public static partial class ChatRequestParser
             return null;
         }
 
+        var sawMessages = !FirstTime(ref seen, (int)Field.Messages);
         if (!sawMessages || content.Messages == 0)
         {
             error = RequestError.Invalid("'messages' must be a non-empty array.", "messages", sawMessages ? "empty_array" : "missing_required_parameter");
@@ -161,7 +169,8 @@ public static partial class ChatRequestParser
             StreamOptionsRange = streamOptionsRange,
             Stream = stream,
             IncludeUsage = stream && includeUsage,
-            MaxTokens = maxCompletionTokens ?? maxTokens,
+            // Providers differ in which of the two they honour: the larger bounds what the request can cost.
+            MaxTokens = maxTokens is { } tokens && maxCompletionTokens is { } completion ? Math.Max(tokens, completion) : maxCompletionTokens ?? maxTokens,
             MessageCount = content.Messages,
             TextBytes = content.TextBytes,
             ImageParts = content.Images,
@@ -169,137 +178,6 @@ public static partial class ChatRequestParser
             NeedsJsonMode = jsonMode,
             User = user,
         };
-    }
-
-    private struct ContentTally
-    {
-        public int Messages;
-        public int TextBytes;
-        public int Images;
-    }
-
-    private static bool ReadMessages(ref Utf8JsonReader reader, ref ContentTally tally, out RequestError? error)
-    {
-        error = null;
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            error = RequestError.Invalid("'messages' must be an array.", "messages", "invalid_type");
-            return false;
-        }
-
-        var index = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                error = RequestError.Invalid($"'messages[{index}]' must be an object.", $"messages[{index}]", "invalid_type");
-                return false;
-            }
-
-            var hasRole = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isContent = reader.ValueTextEquals("content"u8);
-                var isRole = reader.ValueTextEquals("role"u8);
-                reader.Read();
-                if (isRole)
-                {
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        error = RequestError.Invalid($"'messages[{index}].role' must be a string.", $"messages[{index}].role", "invalid_type");
-                        return false;
-                    }
-
-                    hasRole = true;
-                }
-                else if (isContent)
-                {
-                    if (!ReadContent(ref reader, ref tally, index, out error))
-                    {
-                        return false;
-                    }
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-
-            if (!hasRole)
-            {
-                error = RequestError.Invalid($"'messages[{index}].role' is required.", $"messages[{index}].role", "missing_required_parameter");
-                return false;
-            }
-
-            tally.Messages++;
-            index++;
-            if (tally.Messages > RequestLimits.MaxMessages)
-            {
-                error = RequestError.Invalid($"'messages' may hold at most {RequestLimits.MaxMessages} messages.", "messages", "too_many_messages");
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool ReadContent(ref Utf8JsonReader reader, ref ContentTally tally, int index, out RequestError? error)
-    {
-        error = null;
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String:
-                tally.TextBytes += reader.ValueSpan.Length;
-                return true;
-            case JsonTokenType.Null:
-                return true;
-            case JsonTokenType.StartArray:
-                var parts = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    if (++parts > RequestLimits.MaxContentParts)
-                    {
-                        error = RequestError.Invalid($"'messages[{index}].content' may hold at most {RequestLimits.MaxContentParts} parts.", $"messages[{index}].content", "too_many_content_parts");
-                        return false;
-                    }
-
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        error = RequestError.Invalid($"'messages[{index}].content' parts must be objects.", $"messages[{index}].content", "invalid_type");
-                        return false;
-                    }
-
-                    ReadPart(ref reader, ref tally);
-                }
-
-                return true;
-            default:
-                error = RequestError.Invalid($"'messages[{index}].content' must be a string, an array of parts or null.", $"messages[{index}].content", "invalid_type");
-                return false;
-        }
-    }
-
-    private static void ReadPart(ref Utf8JsonReader reader, ref ContentTally tally)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isType = reader.ValueTextEquals("type"u8);
-            var isText = reader.ValueTextEquals("text"u8);
-            reader.Read();
-            if (isType && reader.TokenType == JsonTokenType.String
-                && (reader.ValueTextEquals("image_url"u8) || reader.ValueTextEquals("input_image"u8)))
-            {
-                tally.Images++;
-            }
-            else if (isText && reader.TokenType == JsonTokenType.String)
-            {
-                tally.TextBytes += reader.ValueSpan.Length;
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
     }
 
     private static bool ReadOptionalBool(ref Utf8JsonReader reader, string name, out bool value, out RequestError? error)
@@ -338,56 +216,62 @@ public static partial class ChatRequestParser
         return true;
     }
 
-    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
+    /// <summary><c>stream_options.include_usage</c> is true; anything but an object asks for nothing.</summary>
+    private static bool ReadIncludeUsage(ref Utf8JsonReader reader, out bool include, out RequestError? error) =>
+        ReadOneMember(ref reader, "include_usage"u8, "stream_options.include_usage", static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.True, out include, out error);
+
+    /// <summary><c>response_format.type</c> asks for JSON (<c>json_object</c> or <c>json_schema</c>).</summary>
+    private static bool ReadJsonMode(ref Utf8JsonReader reader, out bool json, out RequestError? error) =>
+        ReadOneMember(ref reader, "type"u8, "response_format.type", static (ref Utf8JsonReader r) =>
+        {
+            if (r.TokenType != JsonTokenType.String)
+            {
+                return false;
+            }
+
+            EnsureValidText(ref r);
+            return r.ValueTextEquals("json_object"u8) || r.ValueTextEquals("json_schema"u8);
+        }, out json, out error);
+
+    private delegate bool MemberTest(ref Utf8JsonReader reader);
+
+    /// <summary>
+    /// Reads an object of which the gateway needs one member, <paramref name="member"/>, given at most once; the result
+    /// is <paramref name="test"/> of its value (false when absent or when the value is not an object).
+    /// </summary>
+    private static bool ReadOneMember(
+        ref Utf8JsonReader reader, ReadOnlySpan<byte> member, string param, MemberTest test, out bool result, out RequestError? error)
     {
+        (result, error) = (false, null);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return false;
+            return true;
         }
 
-        var include = false;
+        var seen = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
+            var isMember = NameOf(ref reader).SequenceEqual(member);
             reader.Read();
-            if (isIncludeUsage)
-            {
-                include = reader.TokenType == JsonTokenType.True;
-            }
-            else
+            if (!isMember)
             {
                 reader.Skip();
+                continue;
             }
-        }
 
-        return include;
-    }
+            if (seen)
+            {
+                error = Duplicate(param);
+                return false;
+            }
 
-    private static bool ReadJsonMode(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
+            seen = true;
+            result = test(ref reader);
             reader.Skip();
-            return false;
         }
 
-        var json = false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isType = reader.ValueTextEquals("type"u8);
-            reader.Read();
-            if (isType && reader.TokenType == JsonTokenType.String)
-            {
-                json = reader.ValueTextEquals("json_object"u8) || reader.ValueTextEquals("json_schema"u8);
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return json;
+        return true;
     }
 
     private static bool HasAnyElement(ref Utf8JsonReader reader)

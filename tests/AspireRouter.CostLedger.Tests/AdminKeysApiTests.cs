@@ -14,9 +14,14 @@ public sealed class AdminKeysApiTests(LedgerInfrastructure infrastructure)
 {
     private const string AdminKey = "test-admin-key-0123456789";
 
-    private async Task<(LedgerHarness Harness, HttpClient Admin)> StartAsync()
+    private Task<(LedgerHarness Harness, HttpClient Admin)> StartAsync() =>
+        StartAdminAsync(infrastructure, new Dictionary<string, string> { ["Admin:KeySyncInterval"] = "00:00:00.300" });
+
+    /// <summary>The ledger with the admin key (and <paramref name="settings"/>), its schema migrated; a client that sends the admin key.</summary>
+    internal static async Task<(LedgerHarness Harness, HttpClient Admin)> StartAdminAsync(LedgerInfrastructure infrastructure, Dictionary<string, string> settings)
     {
-        var harness = await LedgerHarness.CreateAsync(infrastructure, new Dictionary<string, string> { ["Admin:Key"] = AdminKey, ["Admin:KeySyncInterval"] = "00:00:00.300" });
+        settings["Admin:Key"] = AdminKey;
+        var harness = await LedgerHarness.CreateAsync(infrastructure, settings);
         var client = harness.StartLedger();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         await LedgerHarness.EventuallyAsync(async () => (await client.GetAsync("/v1/admin/keys")).IsSuccessStatusCode, "schema migrated");

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using AspireRouter.CostLedger.Budgets;
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.CostLedger.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,9 +30,15 @@ public sealed class BudgetTests(LedgerInfrastructure infrastructure)
         Assert.Equal([50, 80], alpha.GetProperty("daily").GetProperty("crossedThresholds").EnumerateArray().Select(t => t.GetInt32()));
         Assert.Equal(8.5m, alpha.GetProperty("monthly").GetProperty("percent").GetDecimal());
 
-        await LedgerHarness.EventuallyAsync(async () => await harness.Redis.StreamLengthAsync(BudgetThresholdCrossed.StreamName) == 2, "2 alert events");
+        await LedgerHarness.EventuallyAsync(async () => await harness.Redis.StreamLengthAsync(BudgetAlertStream.Name) == 2, "2 alert events");
         await Task.Delay(600);   // a few more checks: still one alert per threshold
-        Assert.Equal(2, await harness.Redis.StreamLengthAsync(BudgetThresholdCrossed.StreamName));
+        // Each entry is the one alert contract, as the gateways write it too.
+        var alerts = (await harness.Redis.StreamRangeAsync(BudgetAlertStream.Name)).Select(e => BudgetAlertStream.Parse(e)!).ToList();
+        Assert.Equal([50, 80], alerts.Select(a => a.ThresholdPercent).Order());
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.All(alerts, a => Assert.Equal(("alpha", null, BudgetPeriods.Daily, today, 1m, BudgetAlertSources.Ledger), (a.Team, a.ApiKeyId, a.Period, a.PeriodStart, a.LimitUsd, a.Source)));
+        Assert.All(alerts, a => Assert.True(a.SpentUsd * 100 >= a.ThresholdPercent * a.LimitUsd, $"{a.SpentUsd} spent at {a.ThresholdPercent} %"));
+        Assert.All(alerts, a => Assert.Equal(BudgetThresholdCrossed.IdFor("alpha", BudgetPeriods.Daily, today, a.ThresholdPercent), a.Id));
         await using var db = harness.CreateDbContext();
         Assert.Equal([50, 80], await db.BudgetAlerts.Where(a => a.Team == "alpha" && a.Period == "daily").Select(a => a.ThresholdPercent).OrderBy(t => t).ToListAsync());
     }

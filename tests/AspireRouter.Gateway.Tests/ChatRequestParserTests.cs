@@ -53,10 +53,13 @@ public class ChatRequestParserTests
         Assert.Equal("""{"model":"glm-5","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8.GetString(request.WithModel("glm-5")));
     }
 
-    [Fact]
-    public void MaxCompletionTokens_WinsOverMaxTokens()
+    [Theory]
+    [InlineData(10, 20)]
+    [InlineData(20, 10)]
+    public void MaxTokensAndMaxCompletionTokens_TheLargerBoundsTheRequest(int maxTokens, int maxCompletionTokens)
     {
-        var request = Parse("""{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":10,"max_completion_tokens":20}""", out _)!;
+        // Providers differ in which one they honour: a small max_completion_tokens must not hide a large max_tokens.
+        var request = Parse($$"""{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":{{maxTokens}},"max_completion_tokens":{{maxCompletionTokens}}}""", out _)!;
 
         Assert.Equal(20, request.MaxTokens);
     }

@@ -83,6 +83,27 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the process (SIGSTOP), as a hung Redis: connections stay open, commands are taken by the kernel and never
+    /// answered. <see cref="Thaw"/> resumes it; stopping or disposing a frozen server still kills it.
+    /// </summary>
+    public void Freeze() => Signal("-STOP");
+
+    /// <summary>Resumes a <see cref="Freeze"/>d server (SIGCONT); it answers what it was sent meanwhile.</summary>
+    public void Thaw() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Redis;
 using AspireRouter.Gateway.Tests.Breakers;
 
@@ -97,7 +98,7 @@ public sealed class BudgetTests(RedisServerFixture redis)
     public async Task AlertThresholds_FireOncePerPeriod_IntoTheAlertStream()
     {
         var db = redis.Server.NextDatabase();
-        await using var factory = Gateway(redis.Server.ConnectionString(db), "alerted", "0.0001", "0.5,0.7"); // 100 micro-USD
+        await using var factory = Gateway(redis.Server.ConnectionString(db), "alerted", "0.0001", "50,70"); // 100 micro-USD; percents
         var client = factory.CreateClient();
 
         var statuses = new List<HttpStatusCode>();
@@ -110,8 +111,12 @@ public sealed class BudgetTests(RedisServerFixture redis)
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses.Take(3));
         Assert.All(statuses.Skip(3), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
         await using var connection = await redis.Server.ConnectAsync(db);
-        var alerts = await connection.GetDatabase().StreamRangeAsync(RedisKeys.BudgetAlerts);
-        Assert.Equal(["0.5", "0.7"], alerts.Select(a => (string)a[BudgetAlertFields.Threshold]!));
-        Assert.All(alerts, a => Assert.Equal(("alerted", "day"), ((string)a[BudgetAlertFields.Team]!, (string)a[BudgetAlertFields.Period]!)));
+        // Each entry is the one alert contract, as the ledger writes it too.
+        var alerts = (await connection.GetDatabase().StreamRangeAsync(BudgetAlertStream.Name)).Select(e => BudgetAlertStream.Parse(e)!).ToList();
+        Assert.Equal([50, 70], alerts.Select(a => a.ThresholdPercent));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.All(alerts, a => Assert.Equal(("alerted", null, BudgetPeriods.Daily, today, 0.0001m, BudgetAlertSources.Gateway), (a.Team, a.ApiKeyId, a.Period, a.PeriodStart, a.LimitUsd, a.Source)));
+        Assert.Equal(["alerted/daily/" + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/50", "alerted/daily/" + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "/70"], alerts.Select(a => a.Id));
+        Assert.All(alerts, a => Assert.True(a.SpentUsd * 100 >= a.ThresholdPercent * a.LimitUsd, $"{a.SpentUsd} spent at {a.ThresholdPercent} %"));
     }
 }

@@ -32,9 +32,11 @@ public sealed class CostBatchingTests(RedisServerFixture redis) : IDisposable
     {
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         var metrics = new CostMetrics(meters);
-        var spool = new CostSpool(_spool, metrics, NullLogger<CostSpool>.Instance);
-        var emitter = new CostEmitter(Options.Create(options), spool, metrics);
-        var service = new CostEmitterService(emitter, spool, () => connection, Options.Create(options), metrics, time, NullLogger<CostEmitterService>.Instance);
+        var loss = new CostLoss(metrics, time, NullLogger<CostLoss>.Instance);
+        var spool = new CostSpool(_spool, metrics, loss, NullLogger<CostSpool>.Instance);
+        var spooler = new CostSpooler(spool, loss, Options.Create(options));
+        var emitter = new CostEmitter(Options.Create(options), spooler, loss, metrics);
+        var service = new CostEmitterService(emitter, spool, spooler, () => connection, Options.Create(options), metrics, time, NullLogger<CostEmitterService>.Instance);
         return (emitter, service);
     }
 

@@ -1,4 +1,4 @@
-using AspireRouter.Gateway.Budgets;
+using AspireRouter.Contracts.Budgets;
 using AspireRouter.Gateway.Costs;
 
 namespace AspireRouter.Gateway.Tests.Costs;
@@ -31,7 +31,7 @@ public sealed class CostOptionsTests
             Teams =
             {
                 ["bad team"] = new TeamBudget { DailyUsd = 1 },
-                ["ok"] = new TeamBudget { DailyUsd = 0, AlertThresholds = [0.5, -1] },
+                ["ok"] = new TeamBudget { DailyUsd = 0, AlertThresholds = [0.5, -1, 80.5] },
             },
         };
 
@@ -39,8 +39,10 @@ public sealed class CostOptionsTests
 
         Assert.True(result.Failed);
         Assert.Contains("Budgets:Teams:bad team", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("DailyUsd=0", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("[0.5, -1]", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Budgets:Teams:ok:DailyUsd must be a positive USD amount (leave it out for no limit); got 0.", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("has 0.5: thresholds are whole percents of the limit from 1 to 1000, e.g. 80 for 80 % (for 0.5 of the limit write 50)", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("has -1:", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("has 80.5:", result.FailureMessage, StringComparison.Ordinal);
     }
 }
 

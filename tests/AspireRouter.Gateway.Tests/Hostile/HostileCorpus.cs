@@ -38,6 +38,12 @@ public static class HostileCorpus
         HostileCase.Json("NaN literal", With("\"temperature\":NaN"), 400, "invalid_json"),
         HostileCase.Json("unescaped control character", "{\"model\":\"light\",\"messages\":[{\"role\":\"user\",\"content\":\"a\u0001b\"}]}", 400, "invalid_json"),
         HostileCase.Json("lone surrogate in model", """{"model":"\ud800","messages":[{"role":"user","content":"hi"}]}""", 400, "invalid_json"),
+        HostileCase.Json("lone surrogate in content", """{"model":"light","messages":[{"role":"user","content":"hi \udc00"}]}""", 400, "invalid_json"),
+
+        // Property names compared as JSON defines them (escapes decoded): a field the gateway reads, given twice.
+        HostileCase.Json("escaped second model", $$"""{"model":"light","messages":{{Messages}},"\u006dodel":"kimi-k2-5"}""", 400, "duplicate_field"),
+        HostileCase.Json("escaped second max_tokens", With("\"max_tokens\":1,\"\\u006dax_tokens\":900000"), 400, "duplicate_field"),
+        HostileCase.Json("duplicate role in a message", """{"model":"light","messages":[{"role":"user","role":"system","content":"hi"}]}""", 400, "duplicate_field"),
 
         // Bytes that are not UTF-8.
         HostileCase.Bytes("invalid UTF-8 in content", Utf8("{\"model\":\"light\",\"messages\":[{\"role\":\"user\",\"content\":\"", new byte[] { 0xC3, 0x28 }, "\"}]}"), 400, "invalid_encoding"),

@@ -1,7 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace AspireRouter.CostLedger.Budgets;
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(BudgetThresholdCrossed))]
-internal sealed partial class BudgetJsonContext : JsonSerializerContext;

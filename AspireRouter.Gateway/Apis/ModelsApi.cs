@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Requests;
-using AspireRouter.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AspireRouter.Gateway.Apis;

@@ -2,8 +2,8 @@ using AspireRouter.Contracts.Latency;
 using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Resilience;
-using AspireRouter.Gateway.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using AspireRouter.Contracts.Registry;
 
 namespace AspireRouter.Gateway.Apis;
 

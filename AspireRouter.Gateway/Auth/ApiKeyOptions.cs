@@ -45,7 +45,7 @@ public sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
             errors.Add($"Gateway:Auth:RedisTimeout must be positive (got {options.RedisTimeout}).");
         }
 
-        if (!Costs.CostAttribution.IsIdentifier(options.DevelopmentTeam) || options.DevelopmentTeam.Length == 0)
+        if (!Requests.CostAttribution.IsIdentifier(options.DevelopmentTeam) || options.DevelopmentTeam.Length == 0)
         {
             errors.Add($"Gateway:Auth:DevelopmentTeam '{options.DevelopmentTeam}' must be 1-64 letters, digits, '-', '_' or '.'.");
         }

@@ -33,4 +33,15 @@ internal static class RateLimitScript
         end
         return {0, usedReq, usedTok, okReq and 1 or 0, okTok and 1 or 0}
         """);
+
+    /// <summary>
+    /// Keys: the token counter a request was charged in. Args: the difference between what it used and what it was
+    /// charged (negative when it used less). Adjusts the counter, never below zero, and only while it still exists.
+    /// </summary>
+    public static readonly LuaScript Reconcile = LuaScript.Prepare("""
+        if redis.call('EXISTS', @tokKey) == 0 then return 0 end
+        local left = redis.call('INCRBY', @tokKey, @delta)
+        if left < 0 then redis.call('SET', @tokKey, 0, 'KEEPTTL') end
+        return 1
+        """);
 }

@@ -28,6 +28,11 @@ public sealed partial class RateLimiter(
     public sealed record Decision(bool Allowed, int? RequestLimit, int? RequestsRemaining, int? TokenLimit, int? TokensRemaining, TimeSpan Reset)
     {
         public static readonly Decision Unlimited = new(true, null, null, null, null, TimeSpan.Zero);
+
+        /// <summary>Tokens charged to the key's TPM counter at admission (the estimate), and that counter's minute.</summary>
+        public long ChargedTokens { get; init; }
+
+        public long ChargedMinute { get; init; }
     }
 
     public async Task<Decision> AdmitAsync(AuthenticatedKey key, ChatRequest request)
@@ -71,7 +76,11 @@ public sealed partial class RateLimiter(
             return new Decision(allowed,
                 key.RequestsPerMinute, Remaining(key.RequestsPerMinute, (long)result[1]),
                 key.TokensPerMinute, Remaining(key.TokensPerMinute, (long)result[2]),
-                reset);
+                reset)
+            {
+                ChargedTokens = allowed && key.TokensPerMinute is not null ? tokens : 0,
+                ChargedMinute = minute,
+            };
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -83,6 +92,37 @@ public sealed partial class RateLimiter(
                 LogUnavailable(logger, key.KeyId, ex.GetType().Name);
             }
             return new Decision(true, key.RequestsPerMinute, key.RequestsPerMinute, key.TokensPerMinute, key.TokensPerMinute, reset);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the estimate a request was charged at admission with the tokens it really used (prompt and completion
+    /// of every billed attempt), in the minute it was charged in: a request that used less gives the difference back,
+    /// one that used more (retries, hedges, a long answer) pays it. Never throws; a failure leaves the estimate.
+    /// </summary>
+    public async Task ReconcileAsync(AuthenticatedKey key, Decision decision, long usedTokens)
+    {
+        var delta = usedTokens - decision.ChargedTokens;
+        if (decision.ChargedTokens == 0 || delta == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var connection = connect();
+            if (connection.IsConnected)
+            {
+                await RateLimitScript.Reconcile.EvaluateAsync(connection.GetDatabase(), new
+                {
+                    tokKey = (RedisKey)RedisKeys.RateWindow(key.KeyId, "tok", decision.ChargedMinute),
+                    delta,
+                }).WaitAsync(options.CurrentValue.RedisTimeout);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogReconcileFailed(logger, key.KeyId, ex.GetType().Name);
         }
     }
 
@@ -114,6 +154,9 @@ public sealed partial class RateLimiter(
 
     [LoggerMessage(4311, LogLevel.Information, "Key {KeyId} is over its {Limit} per minute limit.")]
     private static partial void LogLimited(ILogger logger, string keyId, string limit);
+
+    [LoggerMessage(4313, LogLevel.Debug, "Tokens of key {KeyId} not reconciled with its usage ({Failure}); the admission estimate stands.")]
+    private static partial void LogReconcileFailed(ILogger logger, string keyId, string failure);
 
     [LoggerMessage(4312, LogLevel.Warning, "Rate limit of key {KeyId} cannot be checked ({Failure}); admitted (fail open).")]
     private static partial void LogUnavailable(ILogger logger, string keyId, string failure);

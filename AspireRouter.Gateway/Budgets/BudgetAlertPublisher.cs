@@ -1,5 +1,4 @@
 using AspireRouter.Contracts.Budgets;
-using AspireRouter.Gateway.Costs;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -10,7 +9,7 @@ namespace AspireRouter.Gateway.Budgets;
 /// the period): a warning (event 4201), the <c>aspirerouter.budget.alerts</c> metric and a
 /// <see cref="BudgetThresholdCrossed"/> from source <c>gateway</c> on <see cref="BudgetAlertStream.Name"/>.
 /// </summary>
-public sealed partial class BudgetAlertPublisher(CostMetrics metrics, IOptionsMonitor<BudgetOptions> options, TimeProvider time, ILogger<BudgetAlertPublisher> logger)
+public sealed partial class BudgetAlertPublisher(BudgetMetrics metrics, IOptionsMonitor<BudgetOptions> options, TimeProvider time, ILogger<BudgetAlertPublisher> logger)
 {
     private const decimal MicroPerUsd = 1_000_000m;
 
@@ -24,7 +23,7 @@ public sealed partial class BudgetAlertPublisher(CostMetrics metrics, IOptionsMo
     public async Task RaiseAsync(IDatabaseAsync database, string team, string period, DateOnly day, int percent, long spentMicroUsd, long limitMicroUsd)
     {
         var (spent, limit) = (spentMicroUsd / MicroPerUsd, limitMicroUsd / MicroPerUsd);
-        metrics.BudgetAlert(team, period, percent);
+        metrics.Alert(team, period, percent);
         LogAlert(logger, team, percent, period, spent, limit);
         var daily = period == "day";
         var alertPeriod = daily ? BudgetPeriods.Daily : BudgetPeriods.Monthly;

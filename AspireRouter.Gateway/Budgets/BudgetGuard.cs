@@ -1,7 +1,7 @@
 using System.Globalization;
 using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Redis;
-using AspireRouter.Gateway.Costs;
+using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Tokens;
@@ -22,7 +22,7 @@ public sealed partial class BudgetGuard(
     IOptionsMonitor<BudgetOptions> options,
     TokenEstimator estimator,
     TimeProvider time,
-    CostMetrics metrics,
+    BudgetMetrics metrics,
     BudgetAlertPublisher alerts,
     ILogger<BudgetGuard> logger)
 {
@@ -38,8 +38,8 @@ public sealed partial class BudgetGuard(
         public static readonly Decision Unlimited = new(null, null);
     }
 
-    /// <summary>Budget held for one request.</summary>
-    public sealed record Reservation(string Id, string Team, TeamBudget Budget, DateOnly Day, long AmountMicroUsd);
+    /// <summary>Budget held for one request (keyed by the request's minted id) in one team's or key's budget.</summary>
+    public sealed record Reservation(string Id, string Team, string Subject, TeamBudget Budget, DateOnly Day, long AmountMicroUsd);
 
     public async Task<Decision> ReserveAsync(string team, string requestId, ChatRequest request, CandidateList candidates) =>
         options.CurrentValue.Teams.TryGetValue(team, out var budget)
@@ -64,21 +64,40 @@ public sealed partial class BudgetGuard(
             return Decision.Unlimited;
         }
 
-        var prompt = estimator.CountExactly(request);
-        var completion = request.MaxTokens ?? current.DefaultCompletionTokens;
-        var estimate = candidates.Candidates.Max(c => c.Model.Price.Cost(prompt, 0, completion));
+        var estimate = candidates.Candidates.Max(c => AttemptCost(c.Model, request));
         var now = time.GetUtcNow();
-        var day = DateOnly.FromDateTime(now.UtcDateTime);
-        var reservation = new Reservation(Guid.NewGuid().ToString("N"), team, budget, day, ToMicro(estimate));
+        var reservation = new Reservation(requestId, team, subject, budget, DateOnly.FromDateTime(now.UtcDateTime), ToMicro(estimate));
+        return await RunAsync(BudgetScripts.Reserve, reservation, estimate, now);
+    }
+
+    /// <summary>
+    /// Extends <paramref name="reservation"/> by what one more attempt on <paramref name="model"/> could cost, before it
+    /// is made (a fallback, retry or hedge may be billed too): the reservation keeps covering what can really be
+    /// billed. Refused like a reservation when the period has no room left.
+    /// </summary>
+    public Task<Decision> TopUpAsync(Reservation reservation, ModelSpec model, ChatRequest request)
+    {
+        var estimate = AttemptCost(model, request);
+        return RunAsync(BudgetScripts.TopUp, reservation, estimate, time.GetUtcNow());
+    }
+
+    /// <summary>The most one attempt can cost: the prompt plus <c>max_tokens</c> (or the default completion) at the model's price.</summary>
+    private decimal AttemptCost(ModelSpec model, ChatRequest request) =>
+        model.Price.Cost(estimator.CountExactly(request), 0, request.MaxTokens ?? options.CurrentValue.DefaultCompletionTokens);
+
+    private async Task<Decision> RunAsync(LuaScript script, Reservation reservation, decimal estimate, DateTimeOffset now)
+    {
+        var current = options.CurrentValue;
+        var (team, budget) = (reservation.Team, reservation.Budget);
         try
         {
             var database = Database();
-            var result = (RedisResult[])(await BudgetScripts.Reserve.EvaluateAsync(database, new
+            var result = (RedisResult[])(await script.EvaluateAsync(database, new
             {
-                dayKey = (RedisKey)RedisKeys.BudgetDay(team, day),
-                monthKey = (RedisKey)RedisKeys.BudgetMonth(team, day),
+                dayKey = (RedisKey)RedisKeys.BudgetDay(team, reservation.Day),
+                monthKey = (RedisKey)RedisKeys.BudgetMonth(team, reservation.Day),
                 id = reservation.Id,
-                amount = reservation.AmountMicroUsd,
+                amount = ToMicro(estimate),
                 now = now.ToUnixTimeMilliseconds(),
                 leaseMs = (long)current.ReservationLease.TotalMilliseconds,
                 dayLimit = Limit(budget.DailyUsd),
@@ -92,24 +111,24 @@ public sealed partial class BudgetGuard(
             }
 
             var period = (long)result[1] == 1 ? "day" : "month";
-            metrics.BudgetRejected(team, period);
+            metrics.Rejected(team, period);
             var message = string.Create(CultureInfo.InvariantCulture,
-                $"{subject} has reached its {(period == "day" ? "daily" : "monthly")} budget of ${FromMicro((long)result[4])}: ${FromMicro((long)result[2])} spent and ${FromMicro((long)result[3])} reserved by requests in flight; this request could cost up to ${estimate:0.######}.");
-            LogRejected(logger, team, period, requestId);
+                $"{reservation.Subject} has reached its {(period == "day" ? "daily" : "monthly")} budget of ${FromMicro((long)result[4])}: ${FromMicro((long)result[2])} spent and ${FromMicro((long)result[3])} reserved by requests in flight; {(script == BudgetScripts.TopUp ? "another attempt" : "this request")} could cost up to ${estimate:0.######}.");
+            LogRejected(logger, team, period, reservation.Id);
             return new Decision(null, new RequestError(StatusCodes.Status429TooManyRequests, message, "insufficient_quota", null, "budget_exceeded"),
                 period == "day" ? UntilNextDay(now) : UntilNextMonth(now));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            var now2 = Environment.TickCount64;
+            var ticks = Environment.TickCount64;
             var last = Interlocked.Read(ref _lastUnavailableLog);
-            if (now2 - last >= 30_000 && Interlocked.CompareExchange(ref _lastUnavailableLog, now2, last) == last)
+            if (ticks - last >= 30_000 && Interlocked.CompareExchange(ref _lastUnavailableLog, ticks, last) == last)
             {
                 LogRedisUnavailable(logger, team, ex.GetType().Name, current.FailOpen); // at most every 30 s
             }
 
             return current.FailOpen
-                ? Decision.Unlimited
+                ? new Decision(script == BudgetScripts.TopUp ? reservation : null, null)
                 : new Decision(null, new RequestError(StatusCodes.Status503ServiceUnavailable,
                     "The budget store cannot be reached, and this gateway refuses requests it cannot check against a budget.", "api_error", null, "budget_unavailable"));
         }

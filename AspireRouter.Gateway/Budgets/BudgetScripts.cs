@@ -49,6 +49,50 @@ internal static class BudgetScripts
         """);
 
     /// <summary>
+    /// Extends a reservation in flight by @amount (another attempt that may be billed), when the period still has
+    /// room for it. Same KEYS and ARGV as <see cref="Reserve"/>; same returns. A reservation whose lease ended is made anew.
+    /// </summary>
+    public static readonly LuaScript TopUp = LuaScript.Prepare("""
+        local amount = tonumber(@amount)
+        local now = tonumber(@now)
+        local function load(key)
+          local spent, reserved = 0, 0
+          local all = redis.call('HGETALL', key)
+          for i = 1, #all, 2 do
+            local f = all[i]
+            if f == 'spent' then
+              spent = tonumber(all[i + 1])
+            elseif string.sub(f, 1, 2) == 'r:' then
+              local v = all[i + 1]
+              local sep = string.find(v, ':', 1, true)
+              if tonumber(string.sub(v, sep + 1)) > now then
+                reserved = reserved + tonumber(string.sub(v, 1, sep - 1))
+              end
+            end
+          end
+          return spent, reserved
+        end
+        local function held(key)
+          local v = redis.call('HGET', key, 'r:' .. @id)
+          if not v then return 0 end
+          local sep = string.find(v, ':', 1, true)
+          if tonumber(string.sub(v, sep + 1)) <= now then return 0 end
+          return tonumber(string.sub(v, 1, sep - 1))
+        end
+        local dayLimit, monthLimit = tonumber(@dayLimit), tonumber(@monthLimit)
+        local ds, dr = load(@dayKey)
+        if dayLimit >= 0 and ds + dr + amount > dayLimit then return {0, 1, ds, dr, dayLimit} end
+        local ms, mr = load(@monthKey)
+        if monthLimit >= 0 and ms + mr + amount > monthLimit then return {0, 2, ms, mr, monthLimit} end
+        local until_ = now + tonumber(@leaseMs)
+        redis.call('HSET', @dayKey, 'r:' .. @id, (held(@dayKey) + amount) .. ':' .. until_)
+        redis.call('EXPIRE', @dayKey, @dayTtl)
+        redis.call('HSET', @monthKey, 'r:' .. @id, (held(@monthKey) + amount) .. ':' .. until_)
+        redis.call('EXPIRE', @monthKey, @monthTtl)
+        return {1}
+        """);
+
+    /// <summary>
     /// Replaces a reservation with the real cost, then marks each alert threshold (percent of the limit) crossed for the
     /// first time in the period (<c>HSETNX alert:{percent}</c>). Returns those as "period|percent|spent|limit" strings;
     /// the caller raises them (<see cref="BudgetAlertPublisher"/>).

@@ -20,6 +20,25 @@ namespace AspireRouter.Gateway.Costs;
 public sealed class CostAccountant(TokenEstimator estimator)
 {
     /// <summary>
+    /// Prices every attempt of <paramref name="outcome"/>: the winner with the relay's <paramref name="tap"/> when its
+    /// stream was relayed (and as walked away from when <paramref name="clientAborted"/>), a success that lost its hedge
+    /// race as superseded. The prompt is tokenized at most once for all of them.
+    /// </summary>
+    public IReadOnlyList<AttemptCost> Price(ExecutionOutcome outcome, ChatRequest request, SseUsageTap? tap, bool clientAborted)
+    {
+        int? promptTokens = null;
+        var priced = new List<AttemptCost>(outcome.Attempts.Count);
+        foreach (var attempt in outcome.Attempts)
+        {
+            var relayed = attempt == outcome.Winner ? tap : null;
+            var superseded = attempt != outcome.Winner && attempt.Outcome == AttemptOutcome.Success;
+            priced.Add(Price(attempt, request, relayed, clientAborted && relayed is not null, ref promptTokens, superseded));
+        }
+
+        return priced;
+    }
+
+    /// <summary>
     /// Prices <paramref name="attempt"/>; <paramref name="tap"/> is the relay's tap when this attempt was streamed to
     /// the client; <paramref name="superseded"/> marks an attempt that answered but lost its hedge race.
     /// </summary>
@@ -74,7 +93,7 @@ public sealed class CostAccountant(TokenEstimator estimator)
         {
             Model = attempt.Candidate.Model.Id,
             Region = attempt.Candidate.Region,
-            Outcome = OutcomeName(outcome),
+            Outcome = AttemptOutcomes.Name(outcome),
             InputTokens = tokens.Input,
             CachedInputTokens = tokens.CachedInput,
             OutputTokens = tokens.Output,
@@ -84,16 +103,6 @@ public sealed class CostAccountant(TokenEstimator estimator)
             PriceEffectiveFrom = price.EffectiveFrom,
         };
     }
-
-    public static string OutcomeName(AttemptOutcome outcome) => outcome switch
-    {
-        AttemptOutcome.Success => "success",
-        AttemptOutcome.ClientError => "client_error",
-        AttemptOutcome.Retryable => "retryable_error",
-        AttemptOutcome.DeadlineExceeded => "timeout",
-        AttemptOutcome.Superseded => "superseded",
-        _ => "client_aborted",
-    };
 
     /// <summary>The header value: invariant culture, at most ten decimals, no exponent.</summary>
     public static string FormatUsd(decimal usd) =>

@@ -27,6 +27,21 @@ public enum AttemptOutcome
     Superseded,
 }
 
+/// <summary>The names an attempt's outcome goes by in metrics, traces and cost events.</summary>
+public static class AttemptOutcomes
+{
+    public static string Name(AttemptOutcome outcome) => outcome switch
+    {
+        AttemptOutcome.Success => "success",
+        AttemptOutcome.ClientError => "client_error",
+        AttemptOutcome.Retryable => "retryable_error",
+        AttemptOutcome.RateLimited => "rate_limited",
+        AttemptOutcome.DeadlineExceeded => "timeout",
+        AttemptOutcome.Superseded => "superseded",
+        _ => "client_aborted",
+    };
+}
+
 /// <summary>Rules for which upstream answers may be retried elsewhere.</summary>
 public static class RetryPolicy
 {

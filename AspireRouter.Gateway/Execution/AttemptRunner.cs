@@ -83,8 +83,8 @@ public sealed partial class AttemptRunner(
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        GatewayTelemetry.EndAttempt(activity, attempt);
-        metrics.Attempt(candidate, attempt.Outcome, elapsed, request.Stream);
+        AttemptSpan.End(activity, attempt);
+        metrics.Attempt(candidate, AttemptOutcomes.Name(attempt.Outcome), elapsed, request.Stream);
         switch (attempt.Outcome)
         {
             case AttemptOutcome.Success or AttemptOutcome.ClientError:

@@ -1,10 +1,6 @@
-using System.Diagnostics;
-using AspireRouter.Contracts.Costs;
 using AspireRouter.Gateway.Breakers;
-using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Resilience;
-using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
@@ -25,8 +21,6 @@ public sealed partial class ChatExecutor(
     ILatencyView latency,
     HedgeBudget hedgeBudget,
     RetryThrottle throttle,
-    CostAccountant accountant,
-    CostEmitter costs,
     TimeProvider time,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
@@ -41,26 +35,18 @@ public sealed partial class ChatExecutor(
     private readonly GatewayOptions _options = options.Value;
 
     /// <summary>
-    /// Runs the request and writes its answer; returns what it cost (also emitted as a <see cref="RequestCostRecorded"/>
-    /// when it succeeded or some attempt was billed). <paramref name="requested"/> is the client's own deadline
-    /// (<c>X-AspireRouter-Timeout-Ms</c>), if it sent one; else the category's timeout applies.
+    /// Runs the request along its candidates and returns how it ended: the winning attempt (its answer not yet read
+    /// past what choosing it needed) or the error to answer with. Writes nothing to the client.
     /// </summary>
-    public async Task<RequestCostRecorded> ExecuteAsync(
-        HttpContext context, ChatRequest request, RouteTarget target, CandidateList list, string requestId, TimeSpan? requested, CostAttribution attribution)
+    public async Task<ExecutionOutcome> ExecuteAsync(ExecutionRequest execution, CancellationToken clientAborted)
     {
-        var started = Stopwatch.GetTimestamp();
+        var target = execution.Target;
         var own = target.Category?.Timeout ?? DirectModelTimeout;
-        var timeout = requested ?? own;
-        var run = new RequestRun(context, request, target, list, requestId, timeout, time.GetUtcNow() + timeout,
-            ClientDeadline: requested < own,
-            TriesPerCandidate: 1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries));
-        context.Response.Headers[RoutingHeaders.Category] = target.CategoryName;
-        context.Response.Headers[RoutingHeaders.Reason] = target.Reason;
-        if (target.Residency is { } residency)
-        {
-            context.Response.Headers[RoutingHeaders.Residency] = residency;
-        }
-
+        var timeout = execution.RequestedTimeout ?? own;
+        var run = new RequestRun(execution, timeout, time.GetUtcNow() + timeout,
+            ClientDeadline: execution.RequestedTimeout < own,
+            TriesPerCandidate: 1 + (target.Category?.MaxRetries ?? DirectModelMaxRetries),
+            ClientAborted: clientAborted);
         if (target.Category is { Hedging.Enabled: true } hedged)
         {
             hedgeBudget.OnRequest(hedged.Name, hedged.Hedging.MaxShare);
@@ -70,55 +56,17 @@ public sealed partial class ChatExecutor(
         try
         {
             var winner = await RunPassesAsync(run, attempts);
-            var fallback = run.FellBack;
-            if (winner is not null)
-            {
-                WriteRoutingHeaders(context.Response, run, winner.Candidate, fallback);
-                var outcome = winner.Outcome == AttemptOutcome.Success ? "success" : "client_error";
-                metrics.Request(target.CategoryName, winner.Candidate, outcome, fallback);
-                if (winner.OpenStream is null)
-                {
-                    var priced = Price(run, attempts, winner, null, false);
-                    context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(priced.Sum(a => a.CostUsd));
-                    var relayed = await ResponseRelay.RelayAsync(context, winner, null, _options.StreamStallTimeout, logger);
-                    return Record(run, attribution, winner, relayed == RelayEnd.ClientAborted ? "client_aborted" : outcome, priced, fallback, started);
-                }
-
-                var tap = new SseUsageTap(stripUsageChunk: !request.IncludeUsage);
-                var end = await ResponseRelay.RelayAsync(context, winner, tap, _options.StreamStallTimeout, logger);
-                var streamed = Price(run, attempts, winner, (winner, tap), end == RelayEnd.ClientAborted);
-                if (end != RelayEnd.ClientAborted)
-                {
-                    await ResponseRelay.WriteCostCommentAsync(context, streamed.Sum(a => a.CostUsd));
-                }
-
-                return Record(run, attribution, winner, end == RelayEnd.ClientAborted ? "client_aborted" : outcome, streamed, fallback, started);
-            }
-
-            if (context.RequestAborted.IsCancellationRequested)
-            {
-                metrics.Request(target.CategoryName, null, "client_aborted", run.Attempts > 1);
-                return Record(run, attribution, null, "client_aborted", Price(run, attempts, null, null, false), fallback, started);
-            }
-
-            context.Response.Headers[RoutingHeaders.Attempts] = run.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (run.Panicked)
-            {
-                context.Response.Headers[RoutingHeaders.Panic] = "true";
-            }
-
-            metrics.Request(target.CategoryName, null, run.DeadlineHit ? "deadline_exceeded" : run.Throttled ? "throttled" : "unavailable", run.Attempts > 1);
-            var failed = Price(run, attempts, null, null, false);
-            context.Response.Headers[RoutingHeaders.CostUsd] = CostAccountant.FormatUsd(failed.Sum(a => a.CostUsd));
-            await WriteExhaustedAsync(context, run);
-            return Record(run, attribution, null, "failed", failed, fallback, started);
+            var error = winner is null && !clientAborted.IsCancellationRequested ? ExhaustedError.For(run) : null;
+            return new ExecutionOutcome(attempts, winner, error, run);
         }
-        finally
+        catch
         {
             foreach (var attempt in attempts)
             {
                 await attempt.DisposeAsync();
             }
+
+            throw;
         }
     }
 
@@ -210,7 +158,7 @@ public sealed partial class ChatExecutor(
         if (run.TriesOf(candidate) > 0 && !await BackOffAsync(run, candidate))
         {
             await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
-            return (null, run.Context.RequestAborted.IsCancellationRequested);
+            return (null, run.ClientAborted.IsCancellationRequested);
         }
 
         var remaining = run.Remaining(time);
@@ -335,7 +283,7 @@ public sealed partial class ChatExecutor(
 
         try
         {
-            await Task.Delay(wait, time, run.Context.RequestAborted);
+            await Task.Delay(wait, time, run.ClientAborted);
             return true;
         }
         catch (OperationCanceledException)
@@ -348,7 +296,7 @@ public sealed partial class ChatExecutor(
     {
         run.Attempts++;
         run.Tried(candidate);
-        return runner.RunAsync(candidate, admission, run.Request, run.RequestId, run.Attempts, run.Remaining(time), run.ClientDeadline, run.Context.RequestAborted, superseded);
+        return runner.RunAsync(candidate, admission, run.Request, run.RequestId, run.Attempts, run.Remaining(time), run.ClientDeadline, run.ClientAborted, superseded);
     }
 
     /// <summary>
@@ -363,7 +311,7 @@ public sealed partial class ChatExecutor(
         var firstTask = RunOneAsync(run, first, firstAdmission, cancelFirst.Token);
         var hedgeDelay = fixedDelay ?? latency.Get(first.Model.Id, first.Region)?.P95 ?? run.Target.Category!.LatencyBudget;
         if (hedgeDelay >= run.Remaining(time)
-            || await Task.WhenAny(firstTask, Task.Delay(hedgeDelay, time, run.Context.RequestAborted)) == firstTask)
+            || await Task.WhenAny(firstTask, Task.Delay(hedgeDelay, time, run.ClientAborted)) == firstTask)
         {
             return [await firstTask];
         }
@@ -375,7 +323,8 @@ public sealed partial class ChatExecutor(
         }
 
         var secondAdmission = await breakers.AdmitAsync(second.Model.Id, second.Region);
-        if (!secondAdmission.Allowed || !hedgeBudget.TryTake(run.Target.CategoryName) || !throttle.AllowExtra(run.Scope, Random.Shared.NextDouble()))
+        if (!secondAdmission.Allowed || !hedgeBudget.TryTake(run.Target.CategoryName) || !throttle.AllowExtra(run.Scope, Random.Shared.NextDouble())
+            || (run.Execution.BeforeHedge is { } beforeHedge && !await beforeHedge(second, run.ClientAborted)))
         {
             if (secondAdmission.Allowed)
             {
@@ -403,30 +352,6 @@ public sealed partial class ChatExecutor(
         metrics.Hedge(run.Target.CategoryName, won: done == secondTask);
         LogHedged(logger, run.RequestId, winner.Candidate.Model.Id, loser.Candidate.Model.Id);
         return [loser, winner];
-    }
-
-    private static Task WriteExhaustedAsync(HttpContext context, RequestRun run)
-    {
-        var error = ExhaustedError.For(run);
-        if (error.Status == StatusCodes.Status429TooManyRequests && run.LongestRetryAfter is { } retryAfter)
-        {
-            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return Apis.OpenAiErrors.WriteAsync(context, error);
-    }
-
-    private static void WriteRoutingHeaders(HttpResponse response, RequestRun run, Candidate candidate, bool fallback)
-    {
-        response.Headers[RoutingHeaders.Model] = candidate.Model.Id;
-        response.Headers[RoutingHeaders.Region] = candidate.Region;
-        response.Headers[RoutingHeaders.Attempts] = run.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers[RoutingHeaders.Fallback] = fallback ? "true" : "false";
-        if (run.Panicked)
-        {
-            response.Headers[RoutingHeaders.Panic] = "true";
-            response.Headers[RoutingHeaders.Reason] = $"{run.Target.Reason}; panic: every candidate was out, tried the best of them";
-        }
     }
 
     [LoggerMessage(2001, LogLevel.Warning, "Request {RequestId}: attempt on {Model}@{Region} failed ({Failure}); moving on.")]

@@ -5,16 +5,18 @@ namespace AspireRouter.Gateway.Execution;
 
 /// <summary>The state of one request's run through its candidates.</summary>
 internal sealed record RequestRun(
-    HttpContext Context,
-    ChatRequest Request,
-    RouteTarget Target,
-    CandidateList List,
-    string RequestId,
+    ExecutionRequest Execution,
     TimeSpan Timeout,
     DateTimeOffset Deadline,
     bool ClientDeadline,
-    int TriesPerCandidate)
+    int TriesPerCandidate,
+    CancellationToken ClientAborted)
 {
+    public ChatRequest Request => Execution.Request;
+    public RouteTarget Target => Execution.Target;
+    public CandidateList List => Execution.Candidates;
+    public string RequestId => Execution.RequestId;
+
     /// <summary>The retry throttle's scope: the category, or the concrete model asked for.</summary>
     public string Scope => Target.Category?.Name ?? $"direct:{Target.Model!.Id}";
 
@@ -27,6 +29,10 @@ internal sealed record RequestRun(
 
     /// <summary>The retry throttle refused an extra attempt, which ended the request.</summary>
     public bool Throttled { get; set; }
+
+    /// <summary>Why no attempt won, for metrics (null while one may still win).</summary>
+    public string Failure =>
+        DeadlineHit ? "deadline_exceeded" : Throttled ? "throttled" : "unavailable";
 
     /// <summary>Failed attempts that were not rate limits (429s).</summary>
     public int ProviderFailures { get; set; }

@@ -1,6 +1,7 @@
 using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Latency;
 using AspireRouter.Contracts.Registry;
+using AspireRouter.Gateway.Admission;
 using AspireRouter.Gateway.Apis;
 using AspireRouter.Gateway.Auth;
 using AspireRouter.Gateway.Breakers;
@@ -68,6 +69,11 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<IValidateOptions<RetryThrottleOptions>, RetryThrottleOptionsRulesValidator>();
         builder.Services.AddSingleton<RetryThrottle>();
         builder.Services.AddSingleton<ChatExecutor>();
+        builder.Services.AddSingleton<RequestAdmission>();
+        builder.Services.AddSingleton<ChatResponder>();
+        builder.Services.AddSingleton<CostRecorder>();
+        builder.Services.AddSingleton<ChatPipeline>();
+        builder.Services.AddSingleton<BudgetMetrics>();
         builder.AddCircuitBreakers();
         builder.AddCosts();
         builder.AddApiKeys();

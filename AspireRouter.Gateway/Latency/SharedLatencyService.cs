@@ -1,8 +1,8 @@
 using System.Collections.Frozen;
 using AspireRouter.Contracts.Latency;
-using AspireRouter.Gateway.Routing;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using AspireRouter.Contracts.Registry;
 
 namespace AspireRouter.Gateway.Latency;
 

@@ -3,6 +3,7 @@ using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing.Policies;
 using AspireRouter.Gateway.Tokens;
 using Microsoft.Extensions.Options;
+using AspireRouter.Contracts.Registry;
 
 namespace AspireRouter.Gateway.Routing;
 

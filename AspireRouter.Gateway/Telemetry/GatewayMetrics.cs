@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Routing;
 
 namespace AspireRouter.Gateway.Telemetry;
@@ -47,19 +46,9 @@ public sealed class GatewayMetrics
         }
     }
 
-    public void Attempt(Candidate candidate, AttemptOutcome outcome, TimeSpan elapsed, bool stream)
+    public void Attempt(Candidate candidate, string outcome, TimeSpan elapsed, bool stream)
     {
-        var outcomeName = outcome switch
-        {
-            AttemptOutcome.Success => "success",
-            AttemptOutcome.ClientError => "client_error",
-            AttemptOutcome.Retryable => "retryable_error",
-            AttemptOutcome.RateLimited => "rate_limited",
-            AttemptOutcome.DeadlineExceeded => "timeout",
-            AttemptOutcome.Superseded => "superseded",
-            _ => "client_aborted",
-        };
-        var tags = new TagList { { "model", candidate.Model.Id }, { "region", candidate.Region }, { "outcome", outcomeName } };
+        var tags = new TagList { { "model", candidate.Model.Id }, { "region", candidate.Region }, { "outcome", outcome } };
         _attempts.Add(1, tags);
         (stream ? _timeToFirstByte : _attemptDuration).Record(elapsed.TotalSeconds, tags);
     }

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AspireRouter.Contracts.Registry;
-using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Routing;
 
 namespace AspireRouter.Gateway.Telemetry;
 
-/// <summary>One client span per attempt, with OpenTelemetry GenAI semantic-convention attributes.</summary>
+/// <summary>The gateway's activity source: one client span per attempt, with OpenTelemetry GenAI semantic-convention attributes.</summary>
 public static class GatewayTelemetry
 {
     public const string SourceName = "AspireRouter.Gateway";
@@ -34,25 +33,5 @@ public static class GatewayTelemetry
         activity.SetTag("aspirerouter.attempt", attempt < AttemptNumbers.Length ? AttemptNumbers[attempt] : attempt);
         activity.SetTag("server.address", candidate.Endpoint.BaseUrl.Host);
         return activity;
-    }
-
-    public static void EndAttempt(Activity? activity, UpstreamAttempt attempt)
-    {
-        if (activity is null)
-        {
-            return;
-        }
-
-        if (attempt.Status is { } status)
-        {
-            activity.SetTag("http.response.status_code", (int)status);
-        }
-
-        activity.SetTag("aspirerouter.outcome", attempt.Outcome.ToString());
-        if (attempt.Outcome is not AttemptOutcome.Success)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, attempt.Failure);
-            activity.SetTag("error.type", attempt.Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : attempt.Outcome.ToString());
-        }
     }
 }

@@ -1,5 +1,4 @@
 using AspireRouter.Contracts.Registry;
-using AspireRouter.Gateway.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -39,7 +39,9 @@ public sealed class ApiKeyGatewayTests(RedisServerFixture redis) : IAsyncLifetim
         await _redis.DisposeAsync();
     }
 
-    private HttpClient Gateway(int database)
+    private HttpClient Gateway(int database) => Factory(database).CreateClient();
+
+    private GatewayFactory Factory(int database)
     {
         var gateway = new GatewayFactory(new Dictionary<string, string>
         {
@@ -52,7 +54,7 @@ public sealed class ApiKeyGatewayTests(RedisServerFixture redis) : IAsyncLifetim
             ["Gateway:Auth:RedisTimeout"] = "00:00:10",
         });
         _gateways.Add(gateway);
-        return gateway.CreateClient();
+        return gateway;
     }
 
     private async Task<string> IssueAsync(ApiKeyRecord record)
@@ -263,17 +265,43 @@ public sealed class ApiKeyGatewayTests(RedisServerFixture redis) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task TokensPerMinute_ChargeThePromptAndMaxTokens_AcrossInstances()
+    public async Task TokensPerMinute_ChargeThePromptAndMaxTokens_AcrossInstances_ThenTheRealUsage()
     {
-        var secret = await IssueAsync(Key("key_tpm", tpm: 1000));
+        var database = redis.Server.NextDatabase();
+        var holding = Factory(database);
+        var released = new TaskCompletionSource();
+        var sent = new TaskCompletionSource();
+        holding.Stub.On("qwen-3-8b", async (_, token) =>
+        {
+            sent.TrySetResult();
+            await released.Task.WaitAsync(token);
+            return StubProvider.Completion("qwen-3-8b"); // usage: 5 prompt + 4 completion tokens
+        });
+        var other = Factory(database).CreateClient();
+        var secret = ApiKeySecrets.New();
+        var record = Key("key_tpm", tpm: 1000);
+        await (await redis.Server.ConnectAsync(database)).GetDatabase().HashSetAsync(
+            RedisKeys.ApiKeys, ApiKeySecrets.Hash(secret), JsonSerializer.Serialize(record, ApiKeyJsonContext.Default.ApiKeyRecord));
 
-        using var first = await Send(_a, secret, maxTokens: 600);
-        using var second = await Send(_b, secret, maxTokens: 600);
-
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("1000", Header(first, "x-ratelimit-limit-tokens"));
-        Assert.InRange(int.Parse(Header(first, "x-ratelimit-remaining-tokens"), System.Globalization.CultureInfo.InvariantCulture), 300, 399);
+        // While the first request runs it holds its estimate (prompt + max_tokens): a second one of the same size does not fit.
+        var first = Send(holding.CreateClient(), secret, maxTokens: 600);
+        await sent.Task.WaitAsync(TimeSpan.FromSeconds(10)); // admitted and charged: it reached the provider
+        using var second = await Eventually.ValueAsync(
+            () => Send(other, secret, maxTokens: 600),
+            response => response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.ServiceUnavailable),
+            "the second instance checking the key against Redis",
+            TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         Assert.Equal("rate_limit_exceeded", await ErrorCode(second));
+
+        released.SetResult();
+        using var answered = await first;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal("1000", Header(answered, "x-ratelimit-limit-tokens"));
+        Assert.InRange(int.Parse(Header(answered, "x-ratelimit-remaining-tokens"), System.Globalization.CultureInfo.InvariantCulture), 300, 399);
+
+        // Once it is done its charge is its real usage (9 tokens): the same request fits again.
+        using var third = await Send(other, secret, maxTokens: 600);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Requests;
+using AspireRouter.Gateway.Execution;
 
 namespace AspireRouter.Gateway.Tests.Costs;
 

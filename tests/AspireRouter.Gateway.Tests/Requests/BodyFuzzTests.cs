@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Tests.Costs;
+using AspireRouter.Gateway.Apis;
 
 namespace AspireRouter.Gateway.Tests.Requests;
 

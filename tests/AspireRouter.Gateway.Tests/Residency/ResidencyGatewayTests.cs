@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Breakers;
-using AspireRouter.Gateway.Costs;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Routing;
@@ -276,18 +275,14 @@ public sealed class ResidencyGatewayTests
         var target = new RouteTarget(null, model, "test") { Residency = Regions.Cn };
         // A list no selector produces: what a future policy bug might hand the executor.
         var list = new CandidateList([new Candidate(model, Regions.Global, registry.Endpoint(model, Regions.Global)!)], []);
-        await using var scope = factory.Services.CreateAsyncScope();
-        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        context.Response.Body = new MemoryStream();
 
-        await scope.ServiceProvider.GetRequiredService<ChatExecutor>()
-            .ExecuteAsync(context, request, target, list, "bad-list", TimeSpan.FromSeconds(5), new CostAttribution("default", null, null));
+        await using var outcome = await factory.Services.GetRequiredService<ChatExecutor>()
+            .ExecuteAsync(new ExecutionRequest(request, target, list, "bad-list", TimeSpan.FromSeconds(5)), CancellationToken.None);
 
-        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Null(outcome.Winner);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, outcome.Error!.Status);
         Assert.Empty(factory.Stub.Requests);
-        context.Response.Body.Position = 0;
-        using var json = await JsonDocument.ParseAsync(context.Response.Body);
-        Assert.Equal(ResidencyRequirement.UnavailableCode, json.RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.Contains("outside residency region 'cn'", json.RootElement.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(ResidencyRequirement.UnavailableCode, outcome.Error.Code);
+        Assert.Contains("outside residency region 'cn'", outcome.Error.Message);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace AspireRouter.Gateway.Costs;
+namespace AspireRouter.Gateway.Execution;
 
 /// <summary>
 /// Reads what costing needs from a <c>chat.completion</c> body or one <c>chat.completion.chunk</c> with

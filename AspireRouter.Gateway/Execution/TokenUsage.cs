@@ -1,4 +1,4 @@
-namespace AspireRouter.Gateway.Costs;
+namespace AspireRouter.Gateway.Execution;
 
 /// <summary>
 /// Token counts in OpenAI's <c>usage</c> shape: <see cref="CachedInput"/> is part of <see cref="Input"/> and

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Text;
 using AspireRouter.Gateway.Costs;
 using Microsoft.AspNetCore.Http.Features;
+using AspireRouter.Gateway.Execution;
 
-namespace AspireRouter.Gateway.Execution;
+namespace AspireRouter.Gateway.Apis;
 
 /// <summary>
 /// Writes an attempt's answer to the client: a buffered body as it came, or a stream copied chunk by chunk. Once

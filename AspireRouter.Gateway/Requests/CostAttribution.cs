@@ -1,7 +1,6 @@
 using AspireRouter.Contracts.Costs;
-using AspireRouter.Gateway.Requests;
 
-namespace AspireRouter.Gateway.Costs;
+namespace AspireRouter.Gateway.Requests;
 
 /// <summary>Who a request's cost is charged to (team, end user, product feature) and the client's correlation id.</summary>
 public sealed record CostAttribution(string Team, string? User, string? Feature, string? ApiKeyId = null, string? CorrelationId = null)

@@ -1,4 +1,4 @@
-namespace AspireRouter.Gateway.Execution;
+namespace AspireRouter.Gateway.Apis;
 
 /// <summary>Response headers that explain the routing decision.</summary>
 public static class RoutingHeaders

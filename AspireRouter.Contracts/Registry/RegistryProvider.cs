@@ -1,12 +1,15 @@
-using AspireRouter.Contracts.Registry;
+using AspireRouter.Contracts.Logging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace AspireRouter.Gateway.Routing;
+namespace AspireRouter.Contracts.Registry;
 
 /// <summary>
-/// Holds the current registry snapshot. The first load must be valid (options validated at start-up); a reload
-/// that fails validation is logged and the last good snapshot keeps serving.
+/// Holds the current registry snapshot, the one every service reads (the gateway routes with it, the ledger prices its
+/// savings baseline with it, the probe probes its models). The first load must be valid (options validated at
+/// start-up); a reload that fails validation is logged and the last good snapshot keeps serving.
 /// </summary>
 public sealed partial class RegistryProvider : IDisposable
 {
@@ -48,9 +51,9 @@ public sealed partial class RegistryProvider : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
-    [LoggerMessage(1001, LogLevel.Information, "Registry reloaded: {Models} models, {Categories} categories.")]
+    [LoggerMessage(LogEvents.Contracts + 1, LogLevel.Information, "Registry reloaded: {Models} models, {Categories} categories.")]
     private static partial void LogReloaded(ILogger logger, int models, int categories);
 
-    [LoggerMessage(1002, LogLevel.Error, "Registry reload rejected; the last good registry keeps serving. {Reason}")]
+    [LoggerMessage(LogEvents.Contracts + 2, LogLevel.Error, "Registry reload rejected; the last good registry keeps serving. {Reason}")]
     private static partial void LogReloadRejected(ILogger logger, string reason);
 }

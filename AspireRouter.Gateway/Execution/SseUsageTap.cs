@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace AspireRouter.Gateway.Costs;
+namespace AspireRouter.Gateway.Execution;
 
 /// <summary>
 /// Sits between a provider's SSE stream and the client: splits the bytes into events (forwarding whole events

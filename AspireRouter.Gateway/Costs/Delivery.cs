@@ -1,0 +1,21 @@
+using AspireRouter.Contracts.Costs;
+
+namespace AspireRouter.Gateway.Costs;
+
+/// <summary>How the answer of an admitted request reached the client.</summary>
+public enum DeliveryOutcome
+{
+    Success,
+
+    /// <summary>The provider rejected the request itself; its error was relayed.</summary>
+    ClientError,
+
+    /// <summary>No candidate served it; the gateway's error was written.</summary>
+    Failed,
+
+    /// <summary>The client left before or while the answer was written.</summary>
+    ClientAborted,
+}
+
+/// <summary>What the respond stage delivered, and each attempt's cost as priced for it.</summary>
+public sealed record Delivery(DeliveryOutcome Outcome, IReadOnlyList<AttemptCost> Costs);

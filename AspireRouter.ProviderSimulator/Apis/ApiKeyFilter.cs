@@ -1,5 +1,6 @@
 using AspireRouter.ProviderSimulator.Configuration;
 using Microsoft.Extensions.Options;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Apis;
 

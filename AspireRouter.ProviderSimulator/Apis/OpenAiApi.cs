@@ -5,6 +5,7 @@ using AspireRouter.ProviderSimulator.Models;
 using AspireRouter.ProviderSimulator.Requests;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Apis;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AspireRouter.Contracts.Registry;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Completions;
 

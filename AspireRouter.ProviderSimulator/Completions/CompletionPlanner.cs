@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using AspireRouter.Contracts.Registry;
-using AspireRouter.ProviderSimulator.Apis;
 using AspireRouter.ProviderSimulator.Configuration;
 using AspireRouter.ProviderSimulator.Faults;
 using AspireRouter.ProviderSimulator.Latency;
 using Microsoft.Extensions.Options;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Completions;
 

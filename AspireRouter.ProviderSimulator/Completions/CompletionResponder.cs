@@ -1,4 +1,5 @@
 using AspireRouter.ProviderSimulator.Latency;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Completions;
 

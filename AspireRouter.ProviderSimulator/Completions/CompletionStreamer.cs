@@ -4,6 +4,7 @@ using AspireRouter.ProviderSimulator.Latency;
 using AspireRouter.ProviderSimulator.Requests;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Completions;
 

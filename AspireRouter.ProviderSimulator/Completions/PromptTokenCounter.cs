@@ -1,4 +1,5 @@
 using Microsoft.ML.Tokenizers;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Completions;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using AspireRouter.ProviderSimulator.Apis;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Completions;
 

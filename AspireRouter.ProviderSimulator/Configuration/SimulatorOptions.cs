@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using AspireRouter.Contracts.Registry;
-using AspireRouter.ProviderSimulator.Latency;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.ProviderSimulator.Configuration;

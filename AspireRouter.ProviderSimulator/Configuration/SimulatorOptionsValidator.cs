@@ -1,4 +1,3 @@
-using AspireRouter.ProviderSimulator.Latency;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.ProviderSimulator.Configuration;

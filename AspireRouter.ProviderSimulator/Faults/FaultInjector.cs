@@ -1,8 +1,8 @@
-using AspireRouter.ProviderSimulator.Apis;
 using AspireRouter.ProviderSimulator.Latency;
 using AspireRouter.ProviderSimulator.Requests;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Faults;
 

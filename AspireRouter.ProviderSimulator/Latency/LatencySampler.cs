@@ -1,3 +1,4 @@
+using AspireRouter.ProviderSimulator.Configuration;
 namespace AspireRouter.ProviderSimulator.Latency;
 
 /// <summary>Draws latencies and answer lengths from a <see cref="LatencyProfileOptions"/>. Thread-safe when its <see cref="Random"/> is.</summary>

@@ -1,11 +1,10 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AspireRouter.Contracts.Registry;
-using AspireRouter.ProviderSimulator.Apis;
 using AspireRouter.ProviderSimulator.Configuration;
 using Microsoft.Extensions.Options;
+using AspireRouter.ProviderSimulator.Wire;
 
 namespace AspireRouter.ProviderSimulator.Models;
 
@@ -59,17 +58,4 @@ public sealed class ModelCatalog
     /// <summary>The day the model's price took effect stands in for its release date.</summary>
     private static long CreatedAt(ModelSpec model) =>
         new DateTimeOffset(model.Price.EffectiveFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
-}
-
-/// <summary>OpenAI's model list: <c>{"object":"list","data":[…]}</c>.</summary>
-public sealed record ModelList(IReadOnlyList<ModelEntry> Data)
-{
-    [JsonPropertyOrder(-1)]
-    public string Object => "list";
-}
-
-public sealed record ModelEntry([property: JsonPropertyOrder(-2)] string Id, long Created, string OwnedBy)
-{
-    [JsonPropertyOrder(-1)]
-    public string Object => "model";
 }

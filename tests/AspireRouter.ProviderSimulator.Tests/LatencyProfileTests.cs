@@ -1,6 +1,7 @@
 using AspireRouter.Contracts.Registry;
 using AspireRouter.ProviderSimulator.Latency;
 using Xunit.Abstractions;
+using AspireRouter.ProviderSimulator.Configuration;
 
 namespace AspireRouter.ProviderSimulator.Tests;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AspireRouter.ProviderSimulator.Latency;
+namespace AspireRouter.ProviderSimulator.Configuration;
 
 /// <summary>
 /// How fast one model answers. A request waits a lognormal time to first token (median and p99 below, so

@@ -1,4 +1,4 @@
-namespace AspireRouter.ProviderSimulator.Latency;
+namespace AspireRouter.ProviderSimulator.Configuration;
 
 /// <summary>
 /// Profiles that reproduce the seed's p99 end-to-end latency for a typical short answer (about 50 output tokens):

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace AspireRouter.ProviderSimulator.Apis;
+namespace AspireRouter.ProviderSimulator.Wire;
 
 /// <summary>OpenAI's error envelope: <c>{"error":{"message","type","param","code"}}</c>.</summary>
 public sealed record OpenAiErrorResponse(OpenAiError Error);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AspireRouter.ProviderSimulator.Completions;
+namespace AspireRouter.ProviderSimulator.Wire;
 
 /// <summary>A <c>chat.completion</c> object.</summary>
 public sealed record ChatCompletionResponse(

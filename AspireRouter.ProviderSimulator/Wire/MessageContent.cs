@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace AspireRouter.ProviderSimulator.Completions;
+namespace AspireRouter.ProviderSimulator.Wire;
 
 /// <summary>A message's content: either a plain string or a list of parts (text, image_url, …).</summary>
 public sealed class MessageContent

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AspireRouter.ProviderSimulator.Completions;
+namespace AspireRouter.ProviderSimulator.Wire;
 
 /// <summary>
 /// The part of an OpenAI Chat Completions request the simulator acts on; every other field (temperature, tool_choice,

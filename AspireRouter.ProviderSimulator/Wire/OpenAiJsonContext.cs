@@ -1,10 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AspireRouter.ProviderSimulator.Completions;
-using AspireRouter.ProviderSimulator.Models;
 
-namespace AspireRouter.ProviderSimulator.Apis;
+namespace AspireRouter.ProviderSimulator.Wire;
 
 /// <summary>Source-generated serializer for the OpenAI wire format (snake_case, nulls omitted unless a type says otherwise).</summary>
 [JsonSourceGenerationOptions(

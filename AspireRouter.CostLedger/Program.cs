@@ -1,3 +1,4 @@
+using AspireRouter.CostLedger.Budgets;
 using AspireRouter.CostLedger.DeadLetters;
 using AspireRouter.CostLedger.Extensions;
 using AspireRouter.CostLedger.Keys;
@@ -12,6 +13,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapSpendApi();
+app.MapBudgetsApi();
 app.MapAdminKeysApi();
 app.MapDeadLettersApi();
 

@@ -1,9 +1,9 @@
 using AspireRouter.Contracts.Budgets;
 using AspireRouter.CostLedger.Data;
-using AspireRouter.CostLedger.Ingestion;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using AspireRouter.CostLedger.Telemetry;
 
 namespace AspireRouter.CostLedger.Budgets;
 

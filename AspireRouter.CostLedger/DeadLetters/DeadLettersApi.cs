@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using AspireRouter.CostLedger.Keys;
-using AspireRouter.CostLedger.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
+using AspireRouter.CostLedger.Access;
 
 namespace AspireRouter.CostLedger.DeadLetters;
 

@@ -7,6 +7,9 @@ using AspireRouter.CostLedger.Ingestion;
 using AspireRouter.CostLedger.Keys;
 using AspireRouter.CostLedger.Reports;
 using Microsoft.Extensions.Options;
+using AspireRouter.CostLedger.Telemetry;
+using AspireRouter.CostLedger.Pricing;
+using AspireRouter.CostLedger.Access;
 
 namespace AspireRouter.CostLedger.Extensions;
 
@@ -48,7 +51,13 @@ public static class CostLedgerServiceExtensions
             .AddCheck<LedgerSchemaHealthCheck>("ledger-schema")
             .AddCheck<IngestionHealthCheck>("cost-stream-lag");
 
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, LedgerApiJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, AccessJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ReportsJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, BudgetsJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, KeysJsonContext.Default);
+        });
         builder.AddDeadLetters();
         return builder;
     }

@@ -4,6 +4,7 @@ using AspireRouter.CostLedger.Data;
 using AspireRouter.CostLedger.DeadLetters;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using AspireRouter.CostLedger.Telemetry;
 
 namespace AspireRouter.CostLedger.Ingestion;
 

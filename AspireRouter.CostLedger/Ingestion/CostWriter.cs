@@ -1,8 +1,8 @@
 using System.Text.Json;
 using AspireRouter.Contracts.Costs;
 using AspireRouter.CostLedger.Data;
-using AspireRouter.CostLedger.Reports;
 using Microsoft.EntityFrameworkCore;
+using AspireRouter.CostLedger.Pricing;
 
 namespace AspireRouter.CostLedger.Ingestion;
 

@@ -1,9 +1,9 @@
 using AspireRouter.Contracts.Keys;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.CostLedger.Data;
-using AspireRouter.CostLedger.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using AspireRouter.CostLedger.Access;
 
 namespace AspireRouter.CostLedger.Keys;
 

@@ -3,6 +3,7 @@ using AspireRouter.CostLedger.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using AspireRouter.CostLedger.Access;
 
 namespace AspireRouter.CostLedger.Keys;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AspireRouter.CostLedger.Access;
 
 namespace AspireRouter.CostLedger.Reports;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
-using AspireRouter.CostLedger.Budgets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using AspireRouter.CostLedger.Access;
 
 namespace AspireRouter.CostLedger.Reports;
 
-/// <summary>Spend totals, CSV export, savings against the priciest-model baseline, and budget status.</summary>
+/// <summary>Spend totals, CSV export and savings against the priciest-model baseline.</summary>
 public static class SpendApi
 {
     /// <summary>Longest range one report may cover.</summary>
@@ -20,7 +20,6 @@ public static class SpendApi
         api.MapGet("/spend", GetSpendAsync).WithName("GetSpend").WithSummary("Spend totals over [from, to) grouped by team, user, feature, category, model, region or day.");
         api.MapGet("/spend.csv", GetSpendCsvAsync).WithName("GetSpendCsv").WithSummary("The same report as CSV.");
         api.MapGet("/spend/savings", GetSavingsAsync).WithName("GetSavings").WithSummary("Saving against sending each category's traffic to its most expensive chain model.");
-        api.MapGet("/budgets", GetBudgetsAsync).WithName("GetBudgets").WithSummary("Each team's spend against its daily and monthly budget.");
         return app;
     }
 
@@ -71,13 +70,6 @@ public static class SpendApi
             SpendQuery.Percent(baseline - actual, baseline), categories));
     }
 
-    internal static async Task<Ok<BudgetsReport>> GetBudgetsAsync(BudgetStatusService budgets, HttpContext context, CancellationToken ct)
-    {
-        var team = ReportScope.From(context).Team;
-        var all = await budgets.GetAsync(ct);
-        return TypedResults.Ok(new BudgetsReport(team is null ? all : [.. all.Where(b => b.Team == team)]));
-    }
-
     private static SpendRow Total(IReadOnlyList<SpendRow> rows) => new("total",
         rows.Sum(r => r.Requests), rows.Sum(r => r.InputTokens), rows.Sum(r => r.CachedInputTokens),
         rows.Sum(r => r.OutputTokens), rows.Sum(r => r.ReasoningTokens), rows.Sum(r => r.CostUsd));
@@ -87,5 +79,3 @@ public sealed record SpendReport(DateTimeOffset From, DateTimeOffset To, string 
 
 public sealed record SavingsReport(DateTimeOffset From, DateTimeOffset To, decimal ActualCostUsd, decimal BaselineCostUsd, decimal SavingUsd,
     decimal? SavingPercent, IReadOnlyList<CategorySaving> Categories);
-
-public sealed record BudgetsReport(IReadOnlyList<TeamBudgetStatus> Teams);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AspireRouter.CostLedger.Data;
 using Microsoft.EntityFrameworkCore;
+using AspireRouter.CostLedger.Pricing;
 
 namespace AspireRouter.CostLedger.Reports;
 

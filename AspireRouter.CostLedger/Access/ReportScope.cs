@@ -1,10 +1,9 @@
 using AspireRouter.Contracts.Keys;
 using AspireRouter.CostLedger.Data;
-using AspireRouter.CostLedger.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AspireRouter.CostLedger.Reports;
+namespace AspireRouter.CostLedger.Access;
 
 /// <summary>
 /// Whose spend a report may show: every team for the admin key, only its own team for a virtual key (a <c>team</c>
@@ -69,5 +68,5 @@ public sealed class ReportScopeFilter(IOptions<AdminOptions> options) : IEndpoin
 
     private static IResult Error(int status, string message, string code) => TypedResults.Json(
         new ErrorResponse(new ErrorBody(message, status == StatusCodes.Status403Forbidden ? "permission_error" : "invalid_request_error", null, code)),
-        LedgerApiJsonContext.Default.ErrorResponse, statusCode: status);
+        AccessJsonContext.Default.ErrorResponse, statusCode: status);
 }

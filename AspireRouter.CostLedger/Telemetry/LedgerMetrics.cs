@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace AspireRouter.CostLedger.Ingestion;
+namespace AspireRouter.CostLedger.Telemetry;
 
 /// <summary>The ledger's instruments (meter <c>AspireRouter.CostLedger</c>) and the last measured stream backlog.</summary>
 public sealed class LedgerMetrics

@@ -1,7 +1,7 @@
 using AspireRouter.Contracts.Registry;
 using Microsoft.Extensions.Options;
 
-namespace AspireRouter.CostLedger.Reports;
+namespace AspireRouter.CostLedger.Pricing;
 
 /// <summary>
 /// The baseline the saving is measured against: a request's tokens priced at the most expensive model of its category's

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace AspireRouter.CostLedger.Keys;
+namespace AspireRouter.CostLedger.Access;
 
 /// <summary>The configuration section <c>Admin</c>: the key that guards <c>/v1/admin</c> and sees every team's spend.</summary>
 public sealed class AdminOptions

@@ -1,4 +1,4 @@
-namespace AspireRouter.CostLedger.Reports;
+namespace AspireRouter.CostLedger.Access;
 
 /// <summary>OpenAI's error shape, as the gateway answers: <c>{"error":{"message","type","param","code"}}</c>.</summary>
 public sealed record ErrorResponse(ErrorBody Error)

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using AspireRouter.CostLedger.Reports;
 using Microsoft.Extensions.Options;
 
-namespace AspireRouter.CostLedger.Keys;
+namespace AspireRouter.CostLedger.Access;
 
 /// <summary>Lets a request through only with <c>Authorization: Bearer &lt;admin key&gt;</c>, compared in constant time.</summary>
 public sealed class AdminKeyFilter(IOptions<AdminOptions> options) : IEndpointFilter
@@ -13,7 +12,7 @@ public sealed class AdminKeyFilter(IOptions<AdminOptions> options) : IEndpointFi
             ? next(context)
             : ValueTask.FromResult<object?>(TypedResults.Json(
                 new ErrorResponse(new ErrorBody("A valid admin key is required.", "invalid_request_error", null, "invalid_api_key")),
-                LedgerApiJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status401Unauthorized));
+                AccessJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status401Unauthorized));
 
     public static bool IsAdmin(HttpRequest request, AdminOptions options)
     {

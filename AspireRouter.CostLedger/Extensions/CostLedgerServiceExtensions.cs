@@ -18,14 +18,12 @@ public static class CostLedgerServiceExtensions
 {
     public static WebApplicationBuilder AddCostLedgerServices(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddSeedRegistry();
+        builder.AddRegistry();
 
         builder.Services.AddOptionsWithValidateOnStart<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsRulesValidator>();
         builder.Services.AddBudgetOptions(); // the one Budgets schema, shared with the gateways
-        builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
 
         builder.AddRedisClient("redis");
         builder.AddNpgsqlDbContext<LedgerDbContext>("ledgerdb");

@@ -1,33 +1,15 @@
 using AspireRouter.Contracts.Registry;
-using Microsoft.Extensions.Options;
 
 namespace AspireRouter.CostLedger.Pricing;
 
 /// <summary>
 /// The baseline the saving is measured against: a request's tokens priced at the most expensive model of its category's
 /// chain (what sending every request of the category to its priciest model would cost). Requests of a concrete model
-/// ("direct") or of an unknown category are their own baseline: routing did not choose for them.
+/// ("direct") or of an unknown category are their own baseline: routing did not choose for them. The registry is the
+/// one every service reads (<see cref="RegistryProvider"/>): a bad reload is logged there and the last good one kept.
 /// </summary>
-public sealed class BaselinePricer
+public sealed class BaselinePricer(RegistryProvider registryProvider)
 {
-    private volatile ModelRegistry _registry;
-
-    public BaselinePricer(IOptionsMonitor<RegistryOptions> options)
-    {
-        _registry = ModelRegistry.Create(options.CurrentValue);
-        options.OnChange(next =>
-        {
-            try
-            {
-                _registry = ModelRegistry.Create(next);
-            }
-            catch (RegistryValidationException)
-            {
-                // A bad reload keeps the last good registry; the gateway logs the problems.
-            }
-        });
-    }
-
     /// <summary>USD of these tokens at the priciest chain model of <paramref name="category"/>, or null when it has no chain.</summary>
     public decimal? Baseline(string category, long inputTokens, long cachedInputTokens, long outputTokens) =>
         BaselineModel(category, inputTokens, cachedInputTokens, outputTokens) is { } model
@@ -37,7 +19,7 @@ public sealed class BaselinePricer
     /// <summary>The chain model that would charge the most for these tokens.</summary>
     public ModelSpec? BaselineModel(string category, long inputTokens, long cachedInputTokens, long outputTokens)
     {
-        var registry = _registry;
+        var registry = registryProvider.Current;
         if (!registry.TryGetCategory(category, out var spec))
         {
             return null;

@@ -25,15 +25,12 @@ public static class GatewayServiceExtensions
 {
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddSeedRegistry();
+        builder.AddRegistry();
 
         builder.Services.AddOptionsWithValidateOnStart<GatewayOptions>()
             .BindConfiguration(GatewayOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsRulesValidator>();
-        builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>()
-            .BindConfiguration(RegistryOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
         builder.Services.AddOptionsWithValidateOnStart<ClassifierOptions>()
             .BindConfiguration(ClassifierOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<ClassifierOptions>, ClassifierOptionsValidator>();
@@ -48,7 +45,8 @@ public static class GatewayServiceExtensions
         builder.Services.AddOptionsWithValidateOnStart<LatencyOptions>()
             .BindConfiguration(LatencyOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<LatencyOptions>, LatencyOptionsValidator>();
-        builder.Services.AddSingleton<IValidateOptions<LatencyOptions>, LatencyWindowValidator>();
+        builder.Services.AddSingleton<IValidateOptions<LatencyOptions>, LatencyRefreshValidator>();
+        builder.AddLatencyWindow();
         builder.AddSharedLatency();
 
         builder.Services.AddSingleton<IRoutingPolicy, OrderedPolicy>();
@@ -58,7 +56,6 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<CandidatePlanner>();
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<RegistryProvider>();
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<IPromptClassifier, RuleBasedClassifier>();
         builder.Services.AddSingleton<AttemptRunner>();
@@ -93,11 +90,6 @@ public static class GatewayServiceExtensions
     /// </summary>
     private static void AddSharedLatency(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<LatencyOptions>>().Value;
-            return new LatencyWindow(options.Window, options.Slices);
-        });
         builder.Services.AddSingleton<LocalLatencyTracker>();
         builder.Services.AddSingleton<LatencySampleBatch>();
         builder.Services.AddSingleton(sp => new LatencySummaryStore(

@@ -9,7 +9,7 @@ namespace AspireRouter.Gateway.Latency;
 /// This gateway's own observations: every attempt's latency (to the full body, or to a stream's first byte) and
 /// outcome, in time-sliced log histograms. A background refresh turns them into the snapshot routing reads.
 /// </summary>
-public sealed class LocalLatencyTracker(IOptions<LatencyOptions> options, TimeProvider time) : ILatencyView
+public sealed class LocalLatencyTracker(IOptions<LatencyOptions> options, LatencyWindow latencyWindow, TimeProvider time) : ILatencyView
 {
     private readonly LatencyOptions _options = options.Value;
     private readonly ConcurrentDictionary<(string Model, string Region), SlicedWindow> _windows = new();
@@ -23,8 +23,8 @@ public sealed class LocalLatencyTracker(IOptions<LatencyOptions> options, TimePr
 
     public void Record(string model, string region, TimeSpan latency, bool success)
     {
-        var window = _windows.GetOrAdd((model, region), _ => new SlicedWindow(_options.Slices));
-        window.Record(SliceOf(time.GetUtcNow()), latency, success);
+        var sliced = _windows.GetOrAdd((model, region), _ => new SlicedWindow(latencyWindow.Slices));
+        sliced.Record(SliceOf(time.GetUtcNow()), latency, success);
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ public sealed class LocalLatencyTracker(IOptions<LatencyOptions> options, TimePr
     private void RefreshLocked()
     {
         var current = SliceOf(time.GetUtcNow());
-        var oldest = current - _options.Slices + 1;
+        var oldest = current - latencyWindow.Slices + 1;
         var next = new Dictionary<(string Model, string Region), LatencyStats>();
         foreach (var (key, window) in _windows)
         {
@@ -56,7 +56,7 @@ public sealed class LocalLatencyTracker(IOptions<LatencyOptions> options, TimePr
         _snapshot = next.ToFrozenDictionary();
     }
 
-    private long SliceOf(DateTimeOffset now) => now.UtcTicks / (_options.Window.Ticks / _options.Slices);
+    private long SliceOf(DateTimeOffset now) => now.UtcTicks / latencyWindow.SliceLength.Ticks;
 
     /// <summary>A ring of per-slice histograms; a slot is reset when a new slice reuses it.</summary>
     private sealed class SlicedWindow(int slices)

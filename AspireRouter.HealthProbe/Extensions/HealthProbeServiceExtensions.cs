@@ -13,10 +13,7 @@ public static class HealthProbeServiceExtensions
 {
     public static WebApplicationBuilder AddHealthProbeServices(this WebApplicationBuilder builder)
     {
-        builder.Configuration.AddSeedRegistry();
-
-        builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        builder.AddRegistry();
         builder.Services.AddOptionsWithValidateOnStart<HealthProbeOptions>().BindConfiguration(HealthProbeOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<HealthProbeOptions>, HealthProbeOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<HealthProbeOptions>, HealthProbeRulesValidator>();
@@ -33,21 +30,12 @@ public static class HealthProbeServiceExtensions
         builder.AddRedisClient("redis");
 
         // The window must match the gateways' (the same Latency section): both name slices the same way.
-        var window = new LatencyWindow(
-            builder.Configuration.GetValue("Latency:Window", LatencyWindow.Default.Window),
-            builder.Configuration.GetValue("Latency:Slices", LatencyWindow.Default.Slices));
-        if (window.Window < TimeSpan.FromSeconds(10) || window.Window > TimeSpan.FromHours(1) || window.Slices is < 2 or > 120)
-        {
-            throw new InvalidOperationException(
-                $"Latency:Window must be between 10 s and 1 h and Latency:Slices between 2 and 120 (got {window.Window} and {window.Slices}).");
-        }
-
-        builder.Services.AddSingleton(window);
+        builder.AddLatencyWindow();
 
         // The connection is resolved lazily, by the worker, off start-up: connecting can block for its timeout.
         builder.Services.AddSingleton<Func<IDatabase>>(sp => () => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase());
         builder.Services.AddSingleton(sp => new LatencySummaryStore(
-            sp.GetRequiredService<Func<IDatabase>>(), window, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Func<IDatabase>>(), sp.GetRequiredService<LatencyWindow>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new LeaderLease(
             sp.GetRequiredService<Func<IDatabase>>(),
             $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",

@@ -14,7 +14,7 @@ namespace AspireRouter.HealthProbe.Probing;
 /// <see cref="HealthProbeOptions.MaxConcurrency"/> at once) and writes each result to the shared summaries at once.
 /// </summary>
 public sealed partial class ProbeWorker(
-    IOptions<RegistryOptions> registry,
+    RegistryProvider registry,
     IOptions<HealthProbeOptions> options,
     ModelProber prober,
     LeaderLease lease,
@@ -26,14 +26,28 @@ public sealed partial class ProbeWorker(
     ILogger<ProbeWorker> logger) : BackgroundService
 {
     private readonly HealthProbeOptions _options = options.Value;
-    private readonly ModelRegistry _registry = ModelRegistry.Create(registry.Value);
     private readonly ProbeScheduler _scheduler = new(options.Value);
     private readonly Lock _gate = new();
     private readonly HashSet<(string Model, string Region)> _warm = [];
     private int _inFlight;
 
-    /// <summary>Every (model, region) the registry offers with an endpoint.</summary>
-    public IReadOnlyList<(string Model, string Region)> Targets { get; } = CreateTargets(ModelRegistry.Create(registry.Value));
+    private (ModelRegistry Registry, (string Model, string Region)[] Targets) _targets;
+
+    /// <summary>Every (model, region) the current registry offers with an endpoint (it follows a registry reload).</summary>
+    public IReadOnlyList<(string Model, string Region)> Targets
+    {
+        get
+        {
+            var current = registry.Current;
+            var known = _targets;
+            if (known.Registry != current)
+            {
+                _targets = known = (current, CreateTargets(current));
+            }
+
+            return known.Targets;
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -136,8 +150,12 @@ public sealed partial class ProbeWorker(
     {
         try
         {
-            var model = _registry.Models[target.Model];
-            var endpoint = _registry.Endpoint(model, target.Region)!;
+            var current = registry.Current;
+            if (!current.TryGetModel(target.Model, out var model) || current.Endpoint(model, target.Region) is not { } endpoint)
+            {
+                return; // the registry was reloaded without it
+            }
+
             var result = await prober.ProbeAsync(model, endpoint, stoppingToken);
             var now = time.GetUtcNow();
             metrics.Probed(target.Model, target.Region, result);

@@ -1,6 +1,7 @@
 using AspireRouter.Gateway.Latency;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using AspireRouter.Contracts.Latency;
 
 namespace AspireRouter.Gateway.Tests.Latency;
 
@@ -10,7 +11,7 @@ public class LocalLatencyTrackerTests
     private readonly LocalLatencyTracker _tracker;
 
     public LocalLatencyTrackerTests() =>
-        _tracker = new LocalLatencyTracker(Options.Create(new LatencyOptions { Window = TimeSpan.FromMinutes(5), Slices = 10, MinSamples = 5 }), _time);
+        _tracker = new LocalLatencyTracker(Options.Create(new LatencyOptions { MinSamples = 5 }), new LatencyWindow(TimeSpan.FromMinutes(5), 10), _time);
 
     [Fact]
     public void Snapshot_GivesPercentilesAndErrorRate_AfterRefresh()

@@ -27,7 +27,7 @@ internal static class SimulatorCommands
     {
         simulator.ApplicationBuilder.Services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
 
-        var registry = ModelRegistry.Create(SeedRegistryConfiguration.LoadSeedOptions());
+        var registry = SeedRegistryConfiguration.Seed;
         var defaultModel = registry.Categories[WorkloadCategories.Light].Chain[0];
         string[] models = [.. registry.Models.Keys.Order(StringComparer.Ordinal)];
 

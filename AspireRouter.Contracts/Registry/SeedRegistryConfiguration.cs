@@ -15,6 +15,11 @@ public static class SeedRegistryConfiguration
         return configuration;
     }
 
+    /// <summary>The seed's registry itself, without any override: what the AppHost's map and tools list.</summary>
+    public static ModelRegistry Seed => SeedRegistry.Value;
+
+    private static readonly Lazy<ModelRegistry> SeedRegistry = new(() => ModelRegistry.Create(LoadSeedOptions()));
+
     /// <summary>The seed registry as options, without any override (tests, tools).</summary>
     public static RegistryOptions LoadSeedOptions()
     {

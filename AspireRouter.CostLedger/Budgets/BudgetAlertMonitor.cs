@@ -70,9 +70,9 @@ internal sealed partial class BudgetAlertMonitor(
         return raised;
     }
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Team {Team} reached {Threshold}% of its {Period} budget: {SpentUsd} of {LimitUsd} USD.")]
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "Team {Team} reached {Threshold}% of its {Period} budget: {SpentUsd} of {LimitUsd} USD.")]
     private static partial void LogThresholdCrossed(ILogger logger, string team, string period, int threshold, decimal spentUsd, decimal limitUsd);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Checking budgets failed; trying again at the next interval.")]
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Warning, Message = "Checking budgets failed; trying again at the next interval.")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception);
 }

@@ -52,10 +52,10 @@ internal sealed partial class LedgerMigrator(
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Ledger database migrated.")]
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Ledger database migrated.")]
     private static partial void LogMigrated(ILogger logger);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Migrating the ledger database failed; retrying in {Delay}.")]
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Migrating the ledger database failed; retrying in {Delay}.")]
     private static partial void LogMigrationFailed(ILogger logger, Exception exception, TimeSpan delay);
 }
 

@@ -219,24 +219,24 @@ internal sealed partial class CostStreamConsumer(
         _groupReady = true;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Consumer {Consumer} reading {Stream} in group {Group}.")]
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Consumer {Consumer} reading {Stream} in group {Group}.")]
     private static partial void LogStarted(ILogger logger, string consumer, string stream, string group);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Created consumer group {Group} on {Stream}.")]
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Created consumer group {Group} on {Stream}.")]
     private static partial void LogGroupCreated(ILogger logger, string group, string stream);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Batch of {Entries}: {Inserted} written, {Duplicates} duplicates, {Poison} dead-lettered in {ElapsedMs:F1} ms.")]
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Debug, Message = "Batch of {Entries}: {Inserted} written, {Duplicates} duplicates, {Poison} dead-lettered in {ElapsedMs:F1} ms.")]
     private static partial void LogBatch(ILogger logger, int entries, int inserted, int duplicates, int poison, double elapsedMs);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Writing cost events failed; they stay pending and are retried in {Delay}.")]
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Writing cost events failed; they stay pending and are retried in {Delay}.")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, TimeSpan delay);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Cost event {EntryId} (request {RequestId}) moved to the dead-letter stream alone: {Reason}")]
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Cost event {EntryId} (request {RequestId}) moved to the dead-letter stream alone: {Reason}")]
     private static partial void LogDeadLettered(ILogger logger, string entryId, string requestId, string reason);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "Trimmed {Count} acknowledged entries from {Stream}.")]
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Debug, Message = "Trimmed {Count} acknowledged entries from {Stream}.")]
     private static partial void LogTrimmed(ILogger logger, long count, string stream);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Claimed {Count} entries left pending by another consumer.")]
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Information, Message = "Claimed {Count} entries left pending by another consumer.")]
     private static partial void LogClaimed(ILogger logger, int count);
 }

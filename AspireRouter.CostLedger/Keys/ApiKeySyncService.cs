@@ -93,9 +93,9 @@ public sealed partial class ApiKeySyncService(
         return null;
     }
 
-    [LoggerMessage(4401, LogLevel.Warning, "Could not mirror the API keys into Redis ({Failure}); retrying at the next check.")]
+    [LoggerMessage(5201, LogLevel.Warning, "Could not mirror the API keys into Redis ({Failure}); retrying at the next check.")]
     private static partial void LogSyncFailed(ILogger logger, string failure);
 
-    [LoggerMessage(4402, LogLevel.Warning, "Mirrored the {Count} API keys into Redis again: {Reason}.")]
+    [LoggerMessage(5202, LogLevel.Warning, "Mirrored the {Count} API keys into Redis again: {Reason}.")]
     private static partial void LogMirroredAgain(ILogger logger, int count, string reason);
 }

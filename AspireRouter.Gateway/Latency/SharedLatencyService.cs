@@ -74,9 +74,9 @@ public sealed partial class SharedLatencyService(
     private LatencySnapshot LocalSnapshot() => new(LatencySource.Local, time.GetUtcNow(), local.All.ToFrozenDictionary(
         s => s.Key, s => new ModelLatency(s.Key.Model, s.Key.Region, s.Value, null, null, 0, null)));
 
-    [LoggerMessage(1, LogLevel.Warning, "Shared latency summaries cannot be read or written; routing on this gateway's own observations.")]
+    [LoggerMessage(1201, LogLevel.Warning, "Shared latency summaries cannot be read or written; routing on this gateway's own observations.")]
     private static partial void LogFallback(ILogger logger, Exception exception);
 
-    [LoggerMessage(2, LogLevel.Information, "Shared latency summaries are reachable again.")]
+    [LoggerMessage(1202, LogLevel.Information, "Shared latency summaries are reachable again.")]
     private static partial void LogRecovered(ILogger logger);
 }

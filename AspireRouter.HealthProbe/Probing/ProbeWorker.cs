@@ -239,18 +239,18 @@ public sealed partial class ProbeWorker(
         [.. registry.Models.Values.OrderBy(m => m.Id, StringComparer.Ordinal)
             .SelectMany(model => model.Regions.Where(region => registry.Endpoint(model, region) is not null).Select(region => (model.Id, region)))];
 
-    [LoggerMessage(1, LogLevel.Information, "Probe replica {HolderId} became the leader; probing {Targets} model/region pairs.")]
+    [LoggerMessage(6101, LogLevel.Information, "Probe replica {HolderId} became the leader; probing {Targets} model/region pairs.")]
     private static partial void LogBecameLeader(ILogger logger, string holderId, int targets);
 
-    [LoggerMessage(2, LogLevel.Warning, "Probe replica {HolderId} lost the leader lease.")]
+    [LoggerMessage(6102, LogLevel.Warning, "Probe replica {HolderId} lost the leader lease.")]
     private static partial void LogLostLeadership(ILogger logger, string holderId);
 
-    [LoggerMessage(3, LogLevel.Information, "Probe replica {HolderId} released the leader lease.")]
+    [LoggerMessage(6103, LogLevel.Information, "Probe replica {HolderId} released the leader lease.")]
     private static partial void LogReleased(ILogger logger, string holderId);
 
-    [LoggerMessage(4, LogLevel.Warning, "Redis call of the health probe failed.")]
+    [LoggerMessage(6104, LogLevel.Warning, "Redis call of the health probe failed.")]
     private static partial void LogRedisFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(5, LogLevel.Debug, "Probed {Model} in {Region}: success {Success} ({Error}), TTFT {TtftMs} ms, total {TotalMs} ms, {Tokens} tokens; next in {Next}.")]
+    [LoggerMessage(6105, LogLevel.Debug, "Probed {Model} in {Region}: success {Success} ({Error}), TTFT {TtftMs} ms, total {TotalMs} ms, {Tokens} tokens; next in {Next}.")]
     private static partial void LogProbed(ILogger logger, string model, string region, bool success, string? error, double? ttftMs, double? totalMs, int tokens, TimeSpan next);
 }

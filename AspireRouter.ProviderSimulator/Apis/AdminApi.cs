@@ -183,14 +183,14 @@ public static partial class AdminApi
     private static NotFound<string> UnknownModel(string model) =>
         TypedResults.NotFound($"Model '{model}' is not served in this region; GET /v1/models lists the models that are.");
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 7040, Level = LogLevel.Information,
         Message = "Fault set for {Model}: errorRate {ErrorRate}, status {Status}, latencyMultiplier {LatencyMultiplier}, hang {Hang}, failMidStream {FailMidStream}")]
     private static partial void LogFaultSet(ILogger logger, string model, double errorRate, int status, double latencyMultiplier, bool hang, bool failMidStream);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Fault cleared for {Model}")]
+    [LoggerMessage(EventId = 7041, Level = LogLevel.Information, Message = "Fault cleared for {Model}")]
     private static partial void LogFaultCleared(ILogger logger, string model);
 
-    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Time scale changed from {Previous} to {Current}")]
+    [LoggerMessage(EventId = 7042, Level = LogLevel.Information, Message = "Time scale changed from {Previous} to {Current}")]
     private static partial void LogTimeScaleChanged(ILogger logger, double previous, double current);
 }
 

@@ -88,6 +88,6 @@ public sealed partial class CompletionStreamer(
     private static ChatCompletionChunk Chunk(CompletionPlan plan, int index, ChunkDelta delta, string? finishReason = null) =>
         new(plan.Id, plan.Created, plan.ModelName, [new ChunkChoice(index, delta, finishReason)]);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Aborted a stream of {Model} after its first content chunk (failMidStream fault)")]
+    [LoggerMessage(EventId = 7020, Level = LogLevel.Debug, Message = "Aborted a stream of {Model} after its first content chunk (failMidStream fault)")]
     private static partial void LogStreamAbortedOnPurpose(ILogger logger, string model);
 }

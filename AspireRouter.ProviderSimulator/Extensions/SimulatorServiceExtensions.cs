@@ -19,12 +19,11 @@ public static class SimulatorServiceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddSimulatorServices(this IHostApplicationBuilder builder)
     {
-        builder.Configuration.AddSeedRegistry();
+        builder.AddRegistry();
         var services = builder.Services;
 
-        services.AddOptionsWithValidateOnStart<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
-        services.AddSingleton(sp => ModelRegistry.Create(sp.GetRequiredService<IOptions<RegistryOptions>>().Value));
+        // The simulator serves the models of the registry it started with.
+        services.AddSingleton(sp => sp.GetRequiredService<RegistryProvider>().Current);
 
         services.AddOptionsWithValidateOnStart<SimulatorOptions, SimulatorOptionsValidator>().BindConfiguration(SimulatorOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsCrossFieldValidator>());

@@ -39,9 +39,9 @@ public sealed partial class FaultInjector(SimulationClock clock, ILogger<FaultIn
         return ProviderError.Injected(fault.Status);
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Debug, Message = "Injected a {Status} into a request for {Model}")]
+    [LoggerMessage(EventId = 7030, Level = LogLevel.Debug, Message = "Injected a {Status} into a request for {Model}")]
     private static partial void LogInjectedError(ILogger logger, string model, int status);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Debug, Message = "Hanging a request for {Model} until its client gives up")]
+    [LoggerMessage(EventId = 7031, Level = LogLevel.Debug, Message = "Hanging a request for {Model} until its client gives up")]
     private static partial void LogHanging(ILogger logger, string model);
 }

@@ -87,6 +87,6 @@ public sealed partial class ProviderCallFilter(
         return value.Length == 0 ? null : value.Length <= MaxRequestIdLength ? value : value[..MaxRequestIdLength];
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Client went away before the answer from {Model} was complete")]
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Debug, Message = "Client went away before the answer from {Model} was complete")]
     private static partial void LogClientDisconnected(ILogger logger, string model);
 }

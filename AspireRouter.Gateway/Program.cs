@@ -1,3 +1,4 @@
+using AspireRouter.Gateway.Apis;
 using AspireRouter.Gateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);

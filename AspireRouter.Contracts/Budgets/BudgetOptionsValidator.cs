@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using AspireRouter.Contracts.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -80,9 +81,7 @@ public static class BudgetServiceCollectionExtensions
     /// <summary>Binds <see cref="BudgetOptions"/> to <c>Budgets</c> (unknown keys refused) and validates it at start-up.</summary>
     public static IServiceCollection AddBudgetOptions(this IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<BudgetOptions>()
-            .BindConfiguration(BudgetOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true);
-        services.AddSingleton<IValidateOptions<BudgetOptions>, BudgetOptionsValidator>();
+        services.AddValidatedOptions<BudgetOptions, BudgetOptionsValidator>(BudgetOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true);
         return services;
     }
 }

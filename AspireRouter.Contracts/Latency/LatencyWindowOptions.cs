@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireRouter.Contracts.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -39,9 +40,7 @@ public static class LatencyWindowServiceExtensions
     /// <summary>Binds and validates <c>Latency:Window</c> and <c>Latency:Slices</c> at start-up; registers the <see cref="LatencyWindow"/>.</summary>
     public static IHostApplicationBuilder AddLatencyWindow(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptionsWithValidateOnStart<LatencyWindowOptions>().BindConfiguration(LatencyWindowOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<LatencyWindowOptions>, LatencyWindowOptionsValidator>();
-        builder.Services.AddSingleton<IValidateOptions<LatencyWindowOptions>, LatencyWindowRulesValidator>();
+        builder.Services.AddValidatedOptions<LatencyWindowOptions, LatencyWindowOptionsValidator, LatencyWindowRulesValidator>(LatencyWindowOptions.SectionName);
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<LatencyWindowOptions>>().Value;

@@ -1,6 +1,6 @@
+using AspireRouter.Contracts.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Contracts.Registry;
 
@@ -14,8 +14,7 @@ public static class RegistryServiceExtensions
     public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
     {
         builder.Configuration.AddSeedRegistry();
-        builder.Services.AddOptionsWithValidateOnStart<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        builder.Services.AddValidatedOptions<RegistryOptions, RegistryOptionsValidator>(RegistryOptions.SectionName);
         builder.Services.AddSingleton<RegistryProvider>();
         return builder;
     }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using AspireRouter.Contracts.Hosting;
 
 namespace AspireRouter.CostLedger.DeadLetters;
 
@@ -7,8 +7,7 @@ public static class DeadLetterServiceExtensions
 {
     public static WebApplicationBuilder AddDeadLetters(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptionsWithValidateOnStart<DeadLetterOptions>().BindConfiguration(DeadLetterOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<DeadLetterOptions>, DeadLetterOptionsValidator>();
+        builder.Services.AddValidatedOptions<DeadLetterOptions, DeadLetterOptionsValidator>(DeadLetterOptions.SectionName);
         builder.Services.AddSingleton<DeadLetterStore>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Add(DeadLetterJsonContext.Default));
         return builder;

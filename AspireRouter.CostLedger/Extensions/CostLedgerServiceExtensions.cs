@@ -1,15 +1,15 @@
 using AspireRouter.Contracts.Budgets;
+using AspireRouter.Contracts.Hosting;
 using AspireRouter.Contracts.Registry;
+using AspireRouter.CostLedger.Access;
 using AspireRouter.CostLedger.Budgets;
 using AspireRouter.CostLedger.Data;
 using AspireRouter.CostLedger.DeadLetters;
 using AspireRouter.CostLedger.Ingestion;
 using AspireRouter.CostLedger.Keys;
-using AspireRouter.CostLedger.Reports;
-using Microsoft.Extensions.Options;
-using AspireRouter.CostLedger.Telemetry;
 using AspireRouter.CostLedger.Pricing;
-using AspireRouter.CostLedger.Access;
+using AspireRouter.CostLedger.Reports;
+using AspireRouter.CostLedger.Telemetry;
 
 namespace AspireRouter.CostLedger.Extensions;
 
@@ -20,9 +20,7 @@ public static class CostLedgerServiceExtensions
     {
         builder.AddRegistry();
 
-        builder.Services.AddOptionsWithValidateOnStart<IngestionOptions>().BindConfiguration(IngestionOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
-        builder.Services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsRulesValidator>();
+        builder.Services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator, IngestionOptionsRulesValidator>(IngestionOptions.SectionName);
         builder.Services.AddBudgetOptions(); // the one Budgets schema, shared with the gateways
 
         builder.AddRedisClient("redis");
@@ -37,8 +35,7 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddScoped<IsolatingWriter>();
         builder.Services.AddScoped<SpendQuery>();
         builder.Services.AddScoped<BudgetStatusService>();
-        builder.Services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyPublisher>();
         builder.Services.AddHostedService<LedgerMigrator>();
         builder.Services.AddHostedService<CostStreamConsumer>();

@@ -29,6 +29,9 @@ public sealed partial class AttemptRunner(
     /// <summary>How often a refused provider key is logged again for the same endpoint.</summary>
     private static readonly TimeSpan KeyRejectionLogInterval = TimeSpan.FromMinutes(10);
 
+    /// <summary>The shortest timeout an attempt gets (one that starts at its deadline ends at once).</summary>
+    private static readonly TimeSpan MinimumTimeout = TimeSpan.FromMilliseconds(1);
+
     private readonly GatewayOptions _options = options.Value;
     private readonly ConcurrentDictionary<(string Model, string Region, int Status), DateTimeOffset> _keyRejectionsLogged = new();
 
@@ -62,7 +65,8 @@ public sealed partial class AttemptRunner(
         CancellationToken superseded = default)
     {
         var firstByteTimeout = request.Stream && _options.StreamFirstByteTimeout < remaining;
-        var timeout = firstByteTimeout ? _options.StreamFirstByteTimeout : remaining;
+        // Never zero or negative: CancelAfter reads -1 ms as "never", and throws below it.
+        var timeout = firstByteTimeout ? _options.StreamFirstByteTimeout : remaining > MinimumTimeout ? remaining : MinimumTimeout;
         var started = Stopwatch.GetTimestamp();
         using var activity = GatewayTelemetry.StartAttempt(candidate, number);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, superseded);

@@ -162,6 +162,14 @@ public sealed partial class ChatExecutor(
         }
 
         var remaining = run.Remaining(time);
+        if (remaining <= TimeSpan.Zero)
+        {
+            // The deadline passed while this candidate was admitted or waited for: no attempt is started after it.
+            run.DeadlineHit = true;
+            await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
+            return (null, true);
+        }
+
         if (latency.Get(candidate.Model.Id, candidate.Region) is { } stats && stats.P50 > remaining)
         {
             run.Skipped[candidate] = $"{candidate.Model.Id}@{candidate.Region}: typical latency {stats.P50.TotalMilliseconds:0} ms exceeds the {remaining.TotalMilliseconds:0} ms left";

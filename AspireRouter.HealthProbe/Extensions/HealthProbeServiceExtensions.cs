@@ -1,3 +1,4 @@
+using AspireRouter.Contracts.Hosting;
 using AspireRouter.Contracts.Latency;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.HealthProbe.Health;
@@ -14,9 +15,7 @@ public static class HealthProbeServiceExtensions
     public static WebApplicationBuilder AddHealthProbeServices(this WebApplicationBuilder builder)
     {
         builder.AddRegistry();
-        builder.Services.AddOptionsWithValidateOnStart<HealthProbeOptions>().BindConfiguration(HealthProbeOptions.SectionName);
-        builder.Services.AddSingleton<IValidateOptions<HealthProbeOptions>, HealthProbeOptionsValidator>();
-        builder.Services.AddSingleton<IValidateOptions<HealthProbeOptions>, HealthProbeRulesValidator>();
+        builder.Services.AddValidatedOptions<HealthProbeOptions, HealthProbeOptionsValidator, HealthProbeRulesValidator>(HealthProbeOptions.SectionName);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProbeState>();

@@ -196,6 +196,30 @@ public sealed class ExecutionTests
     }
 
     [Fact]
+    public async Task ADeadlineThatPassesBetweenAttempts_IsA504_NeverA500NorAnAttemptWithoutATimeout()
+    {
+        // A deadline of a millisecond or two runs out while the next candidate is being admitted: an attempt started then
+        // got a zero or negative timeout, which CancelAfter reads as "never" (-1 ms: the answer came after the deadline)
+        // or refuses (below: a 500).
+        using var factory = new GatewayFactory(new Dictionary<string, string> { ["Registry:Categories:light:Timeout"] = "00:00:05" });
+        foreach (var model in new[] { "qwen-3-8b", "deepseek-v4-flash", "glm-4-9b" })
+        {
+            factory.Stub.On(model, async (_, token) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), token);
+                return StubProvider.Completion(model);
+            });
+        }
+
+        var client = factory.CreateClient();
+        for (var i = 0; i < 60; i++)
+        {
+            var response = await Post(client, Chat("light"), timeoutMs: 1 + (i % 3));
+            Assert.True(response.StatusCode == HttpStatusCode.GatewayTimeout, $"request {i}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task Backoff_RetryAfterBeyondTheDeadline_IsNotWaitedFor()
     {
         using var factory = new GatewayFactory();

@@ -1,18 +1,16 @@
 using System.Buffers;
-using System.Text.Json;
 using AspireRouter.Gateway.Requests;
 
 namespace AspireRouter.Gateway.Classification;
 
 /// <summary>
-/// Reads <see cref="PromptFeatures"/> from a request body with forward-only <see cref="Utf8JsonReader"/>s, without a
-/// DOM. Strings are decoded into pooled buffers; the only strings allocated are the bounded last user and system
-/// texts. Runs only for <c>auto</c>, after <see cref="ChatRequestParser"/> has accepted the body.
+/// Computes <see cref="PromptFeatures"/> from the texts <see cref="ChatRequestParser"/> found (each message's string
+/// content or text parts, with its role), decoding them from the body where the parser saw them: the body is read once.
+/// Strings are decoded into pooled buffers; the only strings allocated are the bounded last user and system texts.
+/// Runs only for <c>auto</c>.
 /// </summary>
 public static class PromptFeatureExtractor
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
-
     // Case-sensitive on purpose: prose lines start with a capital, code keywords do not.
     private static readonly string[] CodeLineStarts =
         ["def ", "class ", "import ", "function ", "const ", "let ", "var ", "func ", "public ", "private ", "return ", "#include", "SELECT ", "// ", "</"];
@@ -20,39 +18,32 @@ public static class PromptFeatureExtractor
     /// <summary>Extracts the features of <paramref name="request"/>; <paramref name="windowChars"/> bounds the texts kept for cue matching.</summary>
     public static PromptFeatures Extract(ChatRequest request, int windowChars)
     {
-        var body = request.Body.Span;
         var tally = new Tally();
-        string lastUser = "", system = "";
-        try
+        int lastUser = -1, firstSystem = -1;
+        for (var message = 0; message < request.Roles.Count; message++)
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            switch (request.Roles[message])
             {
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var isMessages = reader.ValueTextEquals("messages"u8);
-                    reader.Read();
-                    if (isMessages && reader.TokenType == JsonTokenType.StartArray)
-                    {
-                        ReadMessages(ref reader, body, ref tally);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
+                case MessageRole.User:
+                    lastUser = message;
+                    break;
+                case MessageRole.System when firstSystem < 0:
+                    firstSystem = message;
+                    break;
             }
-
-            lastUser = tally.HasLastUser ? ReadText(body[tally.LastUser], windowChars) : "";
-            system = tally.HasSystem ? ReadText(body[tally.FirstSystem], windowChars) : "";
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+
+        foreach (var text in request.Texts)
         {
-            // The parser skims strings without decoding them, so invalid UTF-8 inside one surfaces only here (the API
-            // rejects such bodies earlier). Classification must not fail a request: classify on what was read.
+            var buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 1));
+            var length = text.CopyTo(request.Body, buffer);
+            AnalyzeText(buffer.AsSpan(0, length), request.Roles[text.Message] == MessageRole.System, ref tally);
+            ArrayPool<char>.Shared.Return(buffer);
         }
 
-        var instruction = TextSignals.Instruction(lastUser);
+        var lastUserText = lastUser >= 0 ? ReadText(request, lastUser, windowChars) : "";
+        var system = firstSystem >= 0 ? ReadText(request, firstSystem, windowChars) : "";
+        var instruction = TextSignals.Instruction(lastUserText);
         var (instructionLetters, instructionHan) = TextSignals.CountLetters(instruction);
         return new PromptFeatures
         {
@@ -63,17 +54,17 @@ public static class PromptFeatureExtractor
             PromptLetters = tally.PromptLetters,
             PromptHanChars = tally.PromptHan,
             SystemHanChars = tally.SystemHan,
-            LastUserText = lastUser,
+            LastUserText = lastUserText,
             SystemText = system,
             CodeFences = tally.Fences,
             CodeLines = tally.CodeLines,
             InstructionChars = instruction.Length,
             InstructionLetters = instructionLetters,
             InstructionHanChars = instructionHan,
-            MathSymbols = TextSignals.CountMathSymbols(lastUser),
-            Numbers = TextSignals.CountNumbers(lastUser),
-            QuantitySymbols = TextSignals.CountQuantitySymbols(lastUser),
-            HasQuestion = lastUser.AsSpan().IndexOfAny('?', '？') >= 0,
+            MathSymbols = TextSignals.CountMathSymbols(lastUserText),
+            Numbers = TextSignals.CountNumbers(lastUserText),
+            QuantitySymbols = TextSignals.CountQuantitySymbols(lastUserText),
+            HasQuestion = lastUserText.AsSpan().IndexOfAny('?', '？') >= 0,
             HasTools = request.HasTools,
             NeedsJsonMode = request.NeedsJsonMode,
             MaxTokens = request.MaxTokens,
@@ -88,94 +79,7 @@ public static class PromptFeatureExtractor
     private struct Tally
     {
         public int PromptChars, SystemChars, PromptLetters, PromptHan, SystemHan, Fences, CodeLines;
-        public Range LastUser, FirstSystem;
-        public bool HasLastUser, HasSystem;
     }
-
-    private enum Role
-    {
-        Other,
-        User,
-        System,
-    }
-
-    private static void ReadMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, ref Tally tally)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-        {
-            var role = Role.Other;
-            Range content = default;
-            var hasContent = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isRole = reader.ValueTextEquals("role"u8);
-                var isContent = reader.ValueTextEquals("content"u8);
-                reader.Read();
-                if (isRole && reader.TokenType == JsonTokenType.String)
-                {
-                    role = reader.ValueTextEquals("user"u8) ? Role.User
-                        : reader.ValueTextEquals("system"u8) || reader.ValueTextEquals("developer"u8) ? Role.System
-                        : Role.Other;
-                }
-                else if (isContent)
-                {
-                    // The role may come after the content, so remember where the content is and read it afterwards.
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    content = new Range(start, (int)reader.BytesConsumed);
-                    hasContent = true;
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-
-            if (!hasContent)
-            {
-                continue;
-            }
-
-            Analyze(body[content], role == Role.System, ref tally);
-            if (role == Role.User)
-            {
-                (tally.LastUser, tally.HasLastUser) = (content, true);
-            }
-            else if (role == Role.System && !tally.HasSystem)
-            {
-                (tally.FirstSystem, tally.HasSystem) = (content, true);
-            }
-        }
-    }
-
-    /// <summary>Tallies every text of one message's content (a string or an array of parts).</summary>
-    private static void Analyze(ReadOnlySpan<byte> content, bool system, ref Tally tally)
-    {
-        var reader = new Utf8JsonReader(content, ReaderOptions);
-        var isText = false;
-        while (reader.Read())
-        {
-            if (reader.TokenType == JsonTokenType.PropertyName)
-            {
-                isText = IsTextProperty(ref reader);
-                continue;
-            }
-
-            if (reader.TokenType == JsonTokenType.String && (reader.CurrentDepth == 0 || isText))
-            {
-                var buffer = ArrayPool<char>.Shared.Rent(Math.Max(reader.ValueSpan.Length, 1));
-                var length = reader.CopyString(buffer);
-                AnalyzeText(buffer.AsSpan(0, length), system, ref tally);
-                ArrayPool<char>.Shared.Return(buffer);
-            }
-
-            isText = false;
-        }
-    }
-
-    // Content is a string (depth 0) or an array of part objects; a part's properties sit at depth 2.
-    private static bool IsTextProperty(ref Utf8JsonReader reader) =>
-        reader.CurrentDepth == 2 && reader.ValueTextEquals("text"u8);
 
     private static void AnalyzeText(ReadOnlySpan<char> text, bool system, ref Tally tally)
     {
@@ -237,36 +141,33 @@ public static class PromptFeatureExtractor
         return false;
     }
 
-    /// <summary>The text of one message's content, its first and last <paramref name="window"/> characters when longer.</summary>
-    private static string ReadText(ReadOnlySpan<byte> content, int window)
+    /// <summary>The texts of one message, joined by new lines: its first and last <paramref name="window"/> characters when longer.</summary>
+    private static string ReadText(ChatRequest request, int message, int window)
     {
         // Unescaped UTF-16 text never has more characters than its JSON has bytes, separators included.
-        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(content.Length, 1));
+        var size = 0;
+        foreach (var text in request.Texts)
+        {
+            size += text.Message == message ? text.Length + 1 : 0;
+        }
+
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(size, 1));
         try
         {
             var length = 0;
-            var reader = new Utf8JsonReader(content, ReaderOptions);
-            var isText = false;
-            while (reader.Read())
+            foreach (var text in request.Texts)
             {
-                switch (reader.TokenType)
+                if (text.Message != message)
                 {
-                    case JsonTokenType.PropertyName:
-                        isText = IsTextProperty(ref reader);
-                        break;
-                    case JsonTokenType.String when reader.CurrentDepth == 0 || isText:
-                        if (length > 0)
-                        {
-                            buffer[length++] = '\n';
-                        }
-
-                        length += reader.CopyString(buffer.AsSpan(length));
-                        isText = false;
-                        break;
-                    default:
-                        isText = false;
-                        break;
+                    continue;
                 }
+
+                if (length > 0)
+                {
+                    buffer[length++] = '\n';
+                }
+
+                length += text.CopyTo(request.Body, buffer.AsSpan(length));
             }
 
             return Bound(buffer.AsSpan(0, length), window);

@@ -50,8 +50,14 @@ public sealed class ChatRequest
     /// <summary>The OpenAI <c>user</c> field, if any.</summary>
     public string? User { get; init; }
 
-    /// <summary>The prompt's exact token count once <see cref="Tokens.TokenEstimator"/> has counted it; -1 before.</summary>
-    internal int ExactPromptTokens = -1;
+    /// <summary>Every text value of the messages, in order (see <see cref="MessageText"/>).</summary>
+    public IReadOnlyList<MessageText> Texts { get; init; } = [];
+
+    /// <summary>Each message's role, by index.</summary>
+    public IReadOnlyList<MessageRole> Roles { get; init; } = [];
+
+    /// <summary>The prompt's exact token count, made once by whichever stage needs it first.</summary>
+    public PromptTokenCount PromptTokens { get; } = new();
 
     /// <summary>The body with <c>model</c> replaced; every other byte is kept as it came.</summary>
     public byte[] WithModel(string model)

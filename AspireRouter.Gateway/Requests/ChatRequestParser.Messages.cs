@@ -13,6 +13,14 @@ public static partial class ChatRequestParser
         public int Messages;
         public int TextBytes;
         public int Images;
+        public List<MessageText>? Texts;
+        public List<MessageRole>? Roles;
+
+        public void Text(ref Utf8JsonReader reader, int message)
+        {
+            TextBytes += reader.ValueSpan.Length;
+            (Texts ??= []).Add(new MessageText(message, (int)reader.TokenStartIndex, reader.ValueSpan.Length + 2));
+        }
     }
 
     private static bool ReadMessages(ref Utf8JsonReader reader, ref ContentTally tally, out RequestError? error)
@@ -34,6 +42,7 @@ public static partial class ChatRequestParser
             }
 
             bool hasRole = false, hasContent = false;
+            var role = MessageRole.Other;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = NameOf(ref reader);
@@ -55,6 +64,9 @@ public static partial class ChatRequestParser
                     }
 
                     EnsureValidText(ref reader);
+                    role = reader.ValueTextEquals("user"u8) ? MessageRole.User
+                        : reader.ValueTextEquals("system"u8) || reader.ValueTextEquals("developer"u8) ? MessageRole.System
+                        : MessageRole.Other;
                     hasRole = true;
                 }
                 else if (isContent)
@@ -83,6 +95,7 @@ public static partial class ChatRequestParser
                 return false;
             }
 
+            (tally.Roles ??= []).Add(role);
             tally.Messages++;
             index++;
             if (tally.Messages > RequestLimits.MaxMessages)
@@ -102,7 +115,7 @@ public static partial class ChatRequestParser
         {
             case JsonTokenType.String:
                 EnsureValidText(ref reader);
-                tally.TextBytes += reader.ValueSpan.Length;
+                tally.Text(ref reader, index);
                 return true;
             case JsonTokenType.Null:
                 return true;
@@ -122,7 +135,7 @@ public static partial class ChatRequestParser
                         return false;
                     }
 
-                    if (ReadPart(ref reader, ref tally) is { } duplicate)
+                    if (ReadPart(ref reader, ref tally, index) is { } duplicate)
                     {
                         error = Duplicate($"messages[{index}].content[{parts - 1}].{duplicate}");
                         return false;
@@ -137,7 +150,7 @@ public static partial class ChatRequestParser
     }
 
     /// <summary>Tallies one content part; returns the name of a field it repeats, else null.</summary>
-    private static string? ReadPart(ref Utf8JsonReader reader, ref ContentTally tally)
+    private static string? ReadPart(ref Utf8JsonReader reader, ref ContentTally tally, int message)
     {
         bool hasType = false, hasText = false, hasImage = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -161,7 +174,7 @@ public static partial class ChatRequestParser
             else if (isText && reader.TokenType == JsonTokenType.String)
             {
                 EnsureValidText(ref reader);
-                tally.TextBytes += reader.ValueSpan.Length;
+                tally.Text(ref reader, message);
             }
             else
             {

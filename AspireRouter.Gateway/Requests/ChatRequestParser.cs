@@ -173,6 +173,8 @@ public static partial class ChatRequestParser
             MaxTokens = maxTokens is { } tokens && maxCompletionTokens is { } completion ? Math.Max(tokens, completion) : maxCompletionTokens ?? maxTokens,
             MessageCount = content.Messages,
             TextBytes = content.TextBytes,
+            Texts = (IReadOnlyList<MessageText>?)content.Texts ?? [],
+            Roles = (IReadOnlyList<MessageRole>?)content.Roles ?? [],
             ImageParts = content.Images,
             HasTools = hasTools,
             NeedsJsonMode = jsonMode,

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Requests;
 using Microsoft.Extensions.Options;
@@ -32,71 +31,21 @@ public sealed class TokenEstimator(IOptions<TokenEstimationOptions> options)
         request.TextBytes + (request.MessageCount * _options.TokensPerMessage) + (request.ImageParts * _options.TokensPerImage);
 
     /// <summary>The prompt's o200k count; counted once per request (rate limit, budgets and pricing share it).</summary>
-    internal int CountExactly(ChatRequest request)
+    internal int CountExactly(ChatRequest request) => request.PromptTokens.GetOrCount((Estimator: this, Request: request), static state =>
     {
-        var known = Volatile.Read(ref request.ExactPromptTokens);
-        if (known >= 0)
+        var (estimator, request) = state;
+        var tokens = (request.MessageCount * estimator._options.TokensPerMessage) + (request.ImageParts * estimator._options.TokensPerImage);
+        foreach (var text in request.Texts)
         {
-            return known;
+            // The parser found where each text is: decode it there, no second walk of the body.
+            tokens += O200k.Value.CountTokens(text.Decode(request.Body));
         }
 
-        var tokens = (request.MessageCount * _options.TokensPerMessage) + (request.ImageParts * _options.TokensPerImage);
-        foreach (var text in TextContent(request.Body))
-        {
-            tokens += O200k.Value.CountTokens(text);
-        }
-
-        Volatile.Write(ref request.ExactPromptTokens, tokens);
         return tokens;
-    }
+    });
 
     /// <summary>o200k tokens of <paramref name="text"/>: completion estimates when a provider reports no usage.</summary>
     internal static int CountText(string text) => text.Length == 0 ? 0 : O200k.Value.CountTokens(text);
-
-    /// <summary>Every text value of <c>messages[].content</c> (strings and text parts).</summary>
-    private static List<string> TextContent(ReadOnlyMemory<byte> body)
-    {
-        var texts = new List<string>();
-        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = 64 });
-        var inMessages = false;
-        var messagesDepth = -1;
-        while (reader.Read())
-        {
-            if (!inMessages)
-            {
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("messages"u8))
-                {
-                    inMessages = true;
-                    messagesDepth = reader.CurrentDepth;
-                }
-                else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-
-                continue;
-            }
-
-            if (reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == messagesDepth)
-            {
-                break;
-            }
-
-            // messages[i].content as a string (depth 3) or content[j].text (depth 5).
-            if (reader.TokenType == JsonTokenType.PropertyName
-                && ((reader.CurrentDepth == 3 && reader.ValueTextEquals("content"u8)) || (reader.CurrentDepth == 5 && reader.ValueTextEquals("text"u8))))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    texts.Add(reader.GetString()!);
-                }
-            }
-        }
-
-        return texts;
-    }
 }
 
 /// <summary>One request's prompt size, refined from an upper bound to an exact count only when a window is close.</summary>
@@ -106,8 +55,7 @@ public sealed class PromptEstimate(TokenEstimator estimator, ChatRequest request
     public bool Fits(ModelSpec model, string family, out int needed)
     {
         // The exact count once anything has counted it (it is kept on the request), else the cheap upper bound.
-        var known = Volatile.Read(ref request.ExactPromptTokens);
-        needed = estimator.Needed(known >= 0 ? known : estimator.UpperBound(request), model, request, family);
+        needed = estimator.Needed(request.PromptTokens.TryGet(out var known) ? known : estimator.UpperBound(request), model, request, family);
         if (needed <= model.ContextWindow)
         {
             return true;

@@ -45,14 +45,27 @@ public class TokenEstimatorTests
     public void CountExactly_CountsARequestOnce()
     {
         var request = Request("light", Prose(200));
-        Assert.Equal(-1, request.ExactPromptTokens);
+        Assert.False(request.PromptTokens.TryGet(out _));
 
         var first = Estimator.CountExactly(request);
 
-        // The count is kept on the request: a second caller (budget after rate limit, pricing) reads it back.
-        Assert.Equal(first, request.ExactPromptTokens);
-        request.ExactPromptTokens = 7;
-        Assert.Equal(7, Estimator.CountExactly(request));
+        // The count is kept with the request: a second caller (budget after rate limit, pricing) reads it back.
+        Assert.True(request.PromptTokens.TryGet(out var kept));
+        Assert.Equal(first, kept);
+        Assert.Equal(first, request.PromptTokens.GetOrCount(0, _ => throw new InvalidOperationException("counted twice")));
+    }
+
+    [Fact]
+    public void CountExactly_DecodesTheTextsTheParserFound_EscapesAndPartsIncluded()
+    {
+        var plain = ChatRequestParser.Parse(Encoding.UTF8.GetBytes(
+            """{"model":"light","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"Caf\u00e9 \"au lait\"?"},{"type":"text","text":"Second part."}]}]}"""), out _)!;
+
+        Assert.Equal(3, plain.Texts.Count);
+        Assert.Equal([MessageRole.System, MessageRole.User], plain.Roles);
+        Assert.Equal(["Be brief.", "Café \"au lait\"?", "Second part."], plain.Texts.Select(t => t.Decode(plain.Body)));
+        Assert.Equal([0, 1, 1], plain.Texts.Select(t => t.Message));
+        Assert.True(Estimator.CountExactly(plain) > 8);
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed partial class AttemptRunner(
             attempt.MarkSuperseded();
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var elapsed = attempt.Elapsed = Stopwatch.GetElapsedTime(started);
         AttemptSpan.End(activity, attempt);
         metrics.Attempt(candidate, AttemptOutcomes.Name(attempt.Outcome), elapsed, request.Stream);
         switch (attempt.Outcome)

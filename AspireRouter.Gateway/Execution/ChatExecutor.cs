@@ -29,6 +29,9 @@ public sealed partial class ChatExecutor(
     /// <summary>Retries of each candidate for a concrete model id, which has no category to say otherwise.</summary>
     private const int DirectModelMaxRetries = 2;
 
+    /// <summary>What counts as a fast failure for a concrete model id, which has no latency budget to say otherwise.</summary>
+    private static readonly TimeSpan DirectModelFastFailure = TimeSpan.FromSeconds(1);
+
     /// <summary>Deadline for a concrete model id.</summary>
     private static readonly TimeSpan DirectModelTimeout = TimeSpan.FromSeconds(60);
 
@@ -105,6 +108,20 @@ public sealed partial class ChatExecutor(
                 run.Unskip(candidate);
                 var hedgeWith = pass == 0 && i + 1 < order.Count ? order[i + 1] : null;
                 var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith);
+
+                // A fast failure is retried on the same candidate at once, up to its retries, as the seed's SDK retries a
+                // model: a transient 5xx costs milliseconds, and the next candidate may be slower, dearer or far away.
+                while (winner is null && !stop && run.FailedFast(candidate) && run.TriesOf(candidate) < run.TriesPerCandidate)
+                {
+                    var again = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
+                    if (!again.Allowed)
+                    {
+                        break;
+                    }
+
+                    (winner, stop) = await TryAsync(run, attempts, candidate, again, hedgeWith: null, immediate: true);
+                }
+
                 if (winner is not null || stop)
                 {
                     return winner;
@@ -144,7 +161,7 @@ public sealed partial class ChatExecutor(
     /// the attempt (hedged when the category hedges). Returns the winning attempt, or whether the request must stop.
     /// </summary>
     private async Task<(UpstreamAttempt? Winner, bool Stop)> TryAsync(
-        RequestRun run, List<UpstreamAttempt> attempts, Candidate candidate, BreakerAdmission admission, Candidate? hedgeWith)
+        RequestRun run, List<UpstreamAttempt> attempts, Candidate candidate, BreakerAdmission admission, Candidate? hedgeWith, bool immediate = false)
     {
         if (run.Attempts > 0 && !throttle.AllowExtra(run.Scope, Random.Shared.NextDouble()))
         {
@@ -155,7 +172,11 @@ public sealed partial class ChatExecutor(
             return (null, true);
         }
 
-        if (run.TriesOf(candidate) > 0 && !await BackOffAsync(run, candidate))
+        if (immediate)
+        {
+            metrics.Retry(run.Target.CategoryName, candidate.Model.Id);
+        }
+        else if (run.TriesOf(candidate) > 0 && !await BackOffAsync(run, candidate))
         {
             await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
             return (null, run.ClientAborted.IsCancellationRequested);
@@ -195,7 +216,8 @@ public sealed partial class ChatExecutor(
         var aborted = false;
         foreach (var attempt in finished)
         {
-            run.Ended(attempt.Candidate, time.GetUtcNow(), attempt.RetryAfter);
+            run.Ended(attempt.Candidate, time.GetUtcNow(), attempt.RetryAfter,
+                failedFast: attempt.Outcome == AttemptOutcome.Retryable && attempt.Elapsed < (run.Target.Category?.LatencyBudget ?? DirectModelFastFailure));
             switch (attempt.Outcome)
             {
                 case AttemptOutcome.Success or AttemptOutcome.ClientError:

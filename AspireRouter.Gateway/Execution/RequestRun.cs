@@ -58,15 +58,22 @@ internal sealed record RequestRun(
     public void Tried(Candidate candidate)
     {
         _tries ??= [];
-        _tries[candidate] = (TriesOf(candidate) + 1, _tries.GetValueOrDefault(candidate).EndedAt, _tries.GetValueOrDefault(candidate).RetryAfter);
+        var tried = _tries.GetValueOrDefault(candidate);
+        _tries[candidate] = (tried.Count + 1, tried.EndedAt, tried.RetryAfter, false);
     }
 
-    /// <summary>Remembers when an attempt on <paramref name="candidate"/> ended and the Retry-After it came with.</summary>
-    public void Ended(Candidate candidate, DateTimeOffset at, TimeSpan? retryAfter)
+    /// <summary>
+    /// Remembers when an attempt on <paramref name="candidate"/> ended, the Retry-After it came with, and whether it
+    /// failed fast (a 5xx or connection error within the latency budget, worth retrying at once).
+    /// </summary>
+    public void Ended(Candidate candidate, DateTimeOffset at, TimeSpan? retryAfter, bool failedFast)
     {
         _tries ??= [];
-        _tries[candidate] = (TriesOf(candidate), at, retryAfter);
+        _tries[candidate] = (TriesOf(candidate), at, retryAfter, failedFast);
     }
+
+    /// <summary>The last attempt on <paramref name="candidate"/> failed fast.</summary>
+    public bool FailedFast(Candidate candidate) => _tries is not null && _tries.TryGetValue(candidate, out var tried) && tried.FailedFast;
 
     /// <summary>When the last attempt on <paramref name="candidate"/> ended, and the provider's Retry-After.</summary>
     public (DateTimeOffset EndedAt, TimeSpan? RetryAfter) LastTry(Candidate candidate)
@@ -79,5 +86,5 @@ internal sealed record RequestRun(
 
     private List<string>? _failures;
     private Dictionary<Candidate, string>? _skipped;
-    private Dictionary<Candidate, (int Count, DateTimeOffset EndedAt, TimeSpan? RetryAfter)>? _tries;
+    private Dictionary<Candidate, (int Count, DateTimeOffset EndedAt, TimeSpan? RetryAfter, bool FailedFast)>? _tries;
 }

@@ -172,6 +172,9 @@ public sealed class UpstreamAttempt : IAsyncDisposable
         return buffer.ToArray();
     }
 
+    /// <summary>How long the attempt took (to its whole answer, or to a stream's first byte); set by the runner.</summary>
+    public TimeSpan Elapsed { get; internal set; }
+
     /// <summary>True when the attempt timed out against the client's own deadline (not counted against the provider).</summary>
     public bool ClientDeadline { get; private set; }
 

@@ -54,16 +54,33 @@ public sealed class GatewayApiTests : IDisposable
     }
 
     [Fact]
-    public async Task Route_PrimaryReturns503_FallsBackToNextModel()
+    public async Task Route_PrimaryReturns503_IsRetriedAtOnceUpToMaxRetries_ThenFallsBackToNextModel()
     {
         _factory.Stub.On("qwen-3-8b", HttpStatusCode.ServiceUnavailable);
 
         var response = await Post(Chat("light"));
 
+        // A fast 5xx is retried on the same model at once (light: MaxRetries 2), as the seed's SDK does; then the next model.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("deepseek-v4-flash", Header(response, "X-AspireRouter-Model"));
-        Assert.Equal("2", Header(response, "X-AspireRouter-Attempts"));
+        Assert.Equal("4", Header(response, "X-AspireRouter-Attempts"));
         Assert.Equal("true", Header(response, "X-AspireRouter-Fallback"));
+        Assert.Equal(["qwen-3-8b", "qwen-3-8b", "qwen-3-8b", "deepseek-v4-flash"], _factory.Stub.ModelsCalled);
+    }
+
+    [Fact]
+    public async Task Route_PrimaryFailingSlowly_MovesOnAtOnce()
+    {
+        // A failure that took longer than the category's latency budget is not retried at once: the next model is tried.
+        _factory.Stub.On("qwen-3-8b", async (_, token) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(550), token); // light's budget is 500 ms
+            return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("{}") };
+        });
+
+        var response = await Post(Chat("light"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["qwen-3-8b", "deepseek-v4-flash"], _factory.Stub.ModelsCalled);
     }
 
@@ -128,28 +145,49 @@ public sealed class GatewayApiTests : IDisposable
     }
 
     [Fact]
-    public async Task Route_MaxRetriesIsPerCandidate_TheChainThenTheOtherRegion_ThenTheSameAgainAfterBackoff()
+    public async Task Route_MaxRetriesIsPerCandidate_AFastFailureRetriedAtOnce_ASlowOneAfterTheChain()
     {
-        // general without its other region: 3 candidates, MaxRetries 3 → each tried 4 times, pass after pass.
-        using var factory = new GatewayFactory(new Dictionary<string, string>
+        string[] chain = ["deepseek-v4-flash", "qwen-3-32b", "glm-5"];
+
+        // Fast failures (general: MaxRetries 3): each candidate is tried 1 + 3 times at once, then the next.
+        using var fast = new GatewayFactory(new Dictionary<string, string>
         {
             ["Registry:Categories:general:FallbackToGlobal"] = "false",
             ["RetryThrottle:Enabled"] = "false",
             ["Registry:Categories:general:Timeout"] = "00:00:10",
         });
-        foreach (var model in new[] { "deepseek-v4-flash", "qwen-3-32b", "glm-5" })
+        foreach (var model in chain)
         {
-            factory.Stub.On(model, HttpStatusCode.InternalServerError);
+            fast.Stub.On(model, HttpStatusCode.InternalServerError);
         }
 
-        var response = await factory.CreateClient().PostAsync("/v1/chat/completions", new StringContent(Chat("general"), Encoding.UTF8, "application/json"));
+        var response = await fast.CreateClient().PostAsync("/v1/chat/completions", new StringContent(Chat("general"), Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        string[] chain = ["deepseek-v4-flash", "qwen-3-32b", "glm-5"];
-        Assert.Equal([.. chain, .. chain, .. chain, .. chain], factory.Stub.ModelsCalled);
-        Assert.All(factory.Stub.Requests, r => Assert.Contains(".global.", r.Uri.Host + "."));
+        Assert.Equal(chain.SelectMany(model => Enumerable.Repeat(model, 4)), fast.Stub.ModelsCalled);
+        Assert.All(fast.Stub.Requests, r => Assert.Contains(".global.", r.Uri.Host + "."));
 
-        // With its other region (the default), the chain's cn endpoints follow the global ones in each pass.
+        // Slow failures (over a 50 ms budget): the chain, then the same again after a backoff, four passes.
+        using var slow = new GatewayFactory(new Dictionary<string, string>
+        {
+            ["Registry:Categories:general:FallbackToGlobal"] = "false",
+            ["Registry:Categories:general:LatencyBudget"] = "00:00:00.050",
+            ["RetryThrottle:Enabled"] = "false",
+            ["Registry:Categories:general:Timeout"] = "00:00:10",
+        });
+        foreach (var model in chain)
+        {
+            slow.Stub.On(model, async (_, token) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(70), token);
+                return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent("{}") };
+            });
+        }
+
+        await slow.CreateClient().PostAsync("/v1/chat/completions", new StringContent(Chat("general"), Encoding.UTF8, "application/json"));
+        Assert.Equal([.. chain, .. chain, .. chain, .. chain], slow.Stub.ModelsCalled);
+
+        // With its other region (the default), the chain's cn endpoints follow the global ones.
         using var both = new GatewayFactory(new Dictionary<string, string> { ["RetryThrottle:Enabled"] = "false" });
         foreach (var model in chain)
         {
@@ -159,7 +197,7 @@ public sealed class GatewayApiTests : IDisposable
         await both.CreateClient().PostAsync("/v1/chat/completions", new StringContent(Chat("general"), Encoding.UTF8, "application/json"));
         Assert.Equal(
             ["deepseek-v4-flash.global", "qwen-3-32b.global", "glm-5.global", "deepseek-v4-flash.cn", "qwen-3-32b.cn", "glm-5.cn"],
-            both.Stub.Requests.Take(6).Select(r => $"{r.Model}.{r.Uri.Host.Split('.')[1]}"));
+            both.Stub.Requests.Select(r => $"{r.Model}.{r.Uri.Host.Split('.')[1]}").Distinct());
     }
 
     [Fact]

@@ -9,7 +9,7 @@
 #   bench/run.sh                  # full comparison (~7 min) + mix (~3 min)
 #   bench/run.sh --quick          # short runs, for development
 #   bench/run.sh --soak           # adds the 5-minute memory soak of the gateway at 1,000 req/s
-#   bench/run.sh --brownout       # adds the brownout table (~8 min; --quick: ~4 min)
+#   bench/run.sh --brownout       # adds the brownout table (~10 min; --quick: ~4 min)
 #   bench/run.sh --brownout-only  # the brownout table alone
 #   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs)
 set -euo pipefail
@@ -33,9 +33,9 @@ for arg in "$@"; do
 done
 
 if [[ $QUICK == 1 ]]; then
-  DURATION=4 WARMUP=2 SETTLE=24 ROUNDS=2 MIX_DURATION=20 MIX_RATE=20 BROWNOUT_DURATION=6 BROWNOUT_WARMUP=3
+  DURATION=4 WARMUP=2 SETTLE=24 ROUNDS=2 MIX_DURATION=20 MIX_RATE=20 BROWNOUT_DURATION=6 BROWNOUT_WARMUP=3 AMPLIFICATION_DURATION=30
 else
-  DURATION=10 WARMUP=3 SETTLE=40 ROUNDS=3 MIX_DURATION=60 MIX_RATE=30 BROWNOUT_DURATION=15 BROWNOUT_WARMUP=5
+  DURATION=10 WARMUP=3 SETTLE=40 ROUNDS=3 MIX_DURATION=60 MIX_RATE=30 BROWNOUT_DURATION=15 BROWNOUT_WARMUP=5 AMPLIFICATION_DURATION=60
 fi
 
 WORK=$(mktemp -d /tmp/aspirerouter-bench.XXXXXX)
@@ -179,13 +179,13 @@ if [[ $BROWNOUT == 1 ]]; then
   wait_http "http://127.0.0.1:$BOGW_PORT/health"
   SCENARIO_ARGS=()
   [[ -n $BROWNOUT_SCENARIOS ]] && SCENARIO_ARGS=(--scenarios "$BROWNOUT_SCENARIOS")
-  log "brownout: 24 clients, ${BROWNOUT_DURATION}s per scenario and router, gateway then the seed's router"
+  log "brownout: 24 clients, ${BROWNOUT_DURATION}s per scenario and router (${AMPLIFICATION_DURATION}s under 100 % errors), gateway then the seed's router"
   echo
   echo "## Brownouts: the gateway beside the seed's router ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
   echo
   dotnet "$(dll bench/AspireRouter.Bench.Load)" brownout --gateway "http://127.0.0.1:$BOGW_PORT/v1/chat/completions" \
     --redis "127.0.0.1:$REDIS_PORT" --simulator "global=http://127.0.0.1:$SIMG_PORT" --simulator "cn=http://127.0.0.1:$SIMCN_PORT" \
     --seed-endpoint "global=$GLOBAL_V1" --seed-endpoint "cn=$CN_V1" \
-    --duration "$BROWNOUT_DURATION" --warmup "$BROWNOUT_WARMUP" --clients 24 "${SCENARIO_ARGS[@]}"
+    --duration "$BROWNOUT_DURATION" --amplification-duration "$AMPLIFICATION_DURATION" --warmup "$BROWNOUT_WARMUP" --clients 24 "${SCENARIO_ARGS[@]}"
   grep -q "Unhandled\|fail:" "$WORK/gateway-brownout.log" && { log "the gateway logged errors:"; grep -m5 "fail:" "$WORK/gateway-brownout.log" >&2; } || true
 fi

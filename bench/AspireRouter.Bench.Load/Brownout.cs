@@ -14,6 +14,9 @@ public static class Brownout
     public static async Task<int> RunAsync(Arguments arguments)
     {
         var duration = TimeSpan.FromSeconds(arguments.Number("duration", 15));
+        // Longer than the gateway's retry-throttle window (60 s) takes to forget the previous scenario's successes,
+        // so that the second half of the run is the steady state the amplification check is about.
+        var amplificationDuration = TimeSpan.FromSeconds(arguments.Number("amplification-duration", 60));
         var warmup = TimeSpan.FromSeconds(arguments.Number("warmup", 5));
         var clients = (int)arguments.Number("clients", 24);
         var seed = (int)arguments.Number("seed", 42);
@@ -42,7 +45,8 @@ public static class Brownout
                 foreach (var scenario in sequence)
                 {
                     await control.SetFaultsAsync(scenario.Faults);
-                    var run = new BrownoutRun(scenario, router.Name, duration, await RunClosedLoopAsync(router, clients, seed, duration));
+                    var length = scenario.Amplification ? amplificationDuration : duration;
+                    var run = new BrownoutRun(scenario, router.Name, length, await RunClosedLoopAsync(router, clients, seed, length));
                     runs.Add(run);
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  brownout: {scenario.Name} / {router.Name}: {run.Requests} requests, {BrownoutReport.Percent(run.SuccessRate)} ok, {run.AttemptsPerRequest:0.00} attempts/req, p99 by category: {string.Join(", ", run.Outcomes.GroupBy(o => o.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {LatencySamples.Percentile([.. g.Select(o => o.Ms).Order()], 99):0}"))} ms"));
@@ -52,7 +56,7 @@ public static class Brownout
 
         await control.ClearFaultsAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{clients} closed-loop clients, {duration.TotalSeconds:0} s per scenario and router (gateway first), mix {string.Join(" / ", BrownoutWorkload.Shares.Select(s => $"{s.Category} {s.Share:P0}"))}, {BrownoutWorkload.StreamShare:P0} streamed, max_tokens {BrownoutRequest.MaxTokens}; latency from send to last byte, every request."));
+            $"{clients} closed-loop clients, {duration.TotalSeconds:0} s per scenario and router ({amplificationDuration.TotalSeconds:0} s under 100 % errors), gateway first, mix {string.Join(" / ", BrownoutWorkload.Shares.Select(s => $"{s.Category} {s.Share:P0}"))}, {BrownoutWorkload.StreamShare:P0} streamed, max_tokens {BrownoutRequest.MaxTokens}; latency from send to last byte, every request."));
         Console.WriteLine();
         Console.WriteLine(BrownoutReport.Format(runs));
         return 0;

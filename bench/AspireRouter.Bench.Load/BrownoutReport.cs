@@ -16,6 +16,13 @@ public sealed record BrownoutRun(BrownoutScenario Scenario, string Router, TimeS
     /// <summary>Latency percentile over every request, failed ones included (a fast failure is not a good answer, but it is what the caller waited).</summary>
     public double Percentile(double percent) => LatencySamples.Percentile([.. Outcomes.Select(o => o.Ms).Order()], percent);
 
+    /// <summary>
+    /// Latency percentile to an answer: a failed request counts as never answered (+∞), so a router that fails fast
+    /// does not look fast. +∞ when more than <c>100 − percent</c> % of the requests failed.
+    /// </summary>
+    public double AnswerPercentile(double percent) =>
+        LatencySamples.Percentile([.. Outcomes.Select(o => o.Ok ? o.Ms : double.PositiveInfinity).Order()], percent);
+
     public double AttemptsPerRequest => BrownoutReport.AttemptsPerRequest(Outcomes);
 
     /// <summary>Attempts per request over the requests sent in the second half of the run: the steady state.</summary>
@@ -107,8 +114,12 @@ public static class BrownoutReport
             if (seed is { Requests: > 0 })
             {
                 yield return Row("success vs seed", scenario, $"{Percent(gateway.SuccessRate)} vs {Percent(seed.SuccessRate)}", ">= seed", gateway.SuccessRate >= seed.SuccessRate);
-                var (p99, seedP99) = (gateway.Percentile(99), seed.Percentile(99));
-                yield return Row("p99 vs seed", scenario, Invariant($"{p99:0} vs {seedP99:0} ms"), "<= seed", p99 <= seedP99);
+                var (p99, seedP99) = (gateway.AnswerPercentile(99), seed.AnswerPercentile(99));
+                if (!double.IsPositiveInfinity(p99) || !double.IsPositiveInfinity(seedP99))
+                {
+                    // Neither answering 99 % of requests leaves no answer latency to compare.
+                    yield return Row("p99 to an answer vs seed", scenario, $"{AnswerMs(p99)} vs {AnswerMs(seedP99)} ms", "<= seed", p99 <= seedP99);
+                }
             }
 
             if (scenario.Amplification)
@@ -141,6 +152,8 @@ public static class BrownoutReport
         runs.Select(r => r.Scenario).Distinct().Select(s => (s,
             runs.FirstOrDefault(r => r.Scenario == s && r.Router == Gateway),
             runs.FirstOrDefault(r => r.Scenario == s && r.Router == Seed)));
+
+    private static string AnswerMs(double ms) => double.IsPositiveInfinity(ms) ? "∞" : Invariant($"{ms:0}");
 
     private static string Ms(BrownoutRun? run, double percent) => run is { Requests: > 0 } ? Invariant($"{run.Percentile(percent):0}") : "n/a";
 

@@ -7,7 +7,7 @@ using AspireRouter.Bench.Load;
 //   mix   --gateway URL [--rate 20] [--duration s] [--seed n] [--baseline-model kimi-k2-5]
 //   brownout --gateway URL --redis host:port --simulator global=URL --simulator cn=URL
 //         --seed-endpoint global=URL/v1 --seed-endpoint cn=URL/cross-region/v1
-//         [--duration 15] [--warmup 5] [--clients 24] [--seed 42] [--scenarios 1,3,11]
+//         [--duration 15] [--amplification-duration 60] [--warmup 5] [--clients 24] [--seed 42] [--scenarios 1,3,11]
 var arguments = new Arguments(args.Skip(1));
 return args.FirstOrDefault() switch
 {

@@ -43,7 +43,7 @@ public sealed class BrownoutTests
         [
             "| success | healthy | 99.90 % | >= 99.9 % | yes |",
             "| success vs seed | healthy | 99.90 % vs 100.00 % | >= seed | **no** |",
-            "| p99 vs seed | healthy | 100 vs 100 ms | <= seed | yes |",
+            "| p99 to an answer vs seed | healthy | 100 vs 100 ms | <= seed | yes |",
         ], checks);
     }
 
@@ -58,8 +58,20 @@ public sealed class BrownoutTests
 
         Assert.DoesNotContain(storm, row => row.StartsWith("| success | ", StringComparison.Ordinal));
         Assert.Contains("| success vs seed | 50 % 429 | 95.00 % vs 90.00 % | >= seed | yes |", storm);
-        Assert.Contains("| p99 vs seed | 50 % 429 | 50 vs 900 ms | <= seed | yes |", storm);
+        Assert.DoesNotContain(storm, row => row.StartsWith("| p99", StringComparison.Ordinal)); // 5 % and 10 % failed: neither answered 99 %
+        Assert.DoesNotContain(amplification, row => row.StartsWith("| p99", StringComparison.Ordinal));
         Assert.Contains("| attempts/req, 2nd half | 100 % 503 | 1.50 | <= 1.2 | **no** |", amplification);
+    }
+
+    [Fact]
+    public void P99Check_CountsAFailureAsNeverAnswered_SoFailingFastIsNotFast()
+    {
+        // The seed fails 86 % of requests in 5 ms; its p99 over every request is 5 ms, but it answers none of them.
+        var gateway = Run(Healthy, BrownoutReport.Gateway, ok: 100, failed: 0, ms: 1800);
+        var seed = Run(Healthy, BrownoutReport.Seed, ok: 14, failed: 86, ms: 5);
+
+        Assert.Equal(5, seed.Percentile(99));
+        Assert.Contains("| p99 to an answer vs seed | healthy | 1800 vs ∞ ms | <= seed | yes |", BrownoutReport.Checks([gateway, seed]));
     }
 
     [Theory]

@@ -9,7 +9,7 @@
 #   bench/run.sh                  # full comparison (~7 min) + mix (~3 min)
 #   bench/run.sh --quick          # short runs, for development
 #   bench/run.sh --soak           # adds the 5-minute memory soak of the gateway at 1,000 req/s
-#   bench/run.sh --brownout       # adds the brownout table (~10 min; --quick: ~4 min)
+#   bench/run.sh --brownout       # adds the brownout table (~11 min; --quick: ~4 min)
 #   bench/run.sh --brownout-only  # the brownout table alone
 #   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs)
 set -euo pipefail

@@ -2,17 +2,21 @@
 # The benchmark: builds in Release, starts on 127.0.0.1 an instant upstream, YARP's bare forwarder, the gateway
 # (Redis, breakers, latency recording, cost events on) and, when Node.js is there, the Portkey gateway; loads each
 # from a separate process and prints the markdown table. Then (unless --no-mix) replays a realistic workload mix
-# through the gateway and the provider simulator's latency profiles. Stops everything it started.
+# through the gateway and the provider simulator's latency profiles. With --brownout, issue 14's brownout table: the
+# gateway beside a port of the seed's router under provider faults, on two simulators (global and cn). Stops
+# everything it started.
 #
-#   bench/run.sh            # full comparison (~6 min) + mix (~3 min)
-#   bench/run.sh --quick    # short runs (~2 min in all), for development
-#   bench/run.sh --soak     # adds the 5-minute memory soak of the gateway at 1,000 req/s
-#   options: --no-mix, --no-peer, --mix-only
+#   bench/run.sh                  # full comparison (~7 min) + mix (~3 min)
+#   bench/run.sh --quick          # short runs, for development
+#   bench/run.sh --soak           # adds the 5-minute memory soak of the gateway at 1,000 req/s
+#   bench/run.sh --brownout       # adds the brownout table (~11 min; --quick: ~4 min)
+#   bench/run.sh --brownout-only  # the brownout table alone
+#   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1
+QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 BROWNOUT_SCENARIOS=""
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
@@ -20,14 +24,18 @@ for arg in "$@"; do
     --no-mix) MIX=0 ;;
     --no-peer) PEER=0 ;;
     --mix-only) SUITE=0 ;;
+    --brownout) BROWNOUT=1 ;;
+    --brownout-only) BROWNOUT=1 SUITE=0 MIX=0 ;;
+    --brownout-scenarios=*) BROWNOUT_SCENARIOS=${arg#*=} ;;
+    --keep-work) KEEP=1 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
 
 if [[ $QUICK == 1 ]]; then
-  DURATION=4 WARMUP=2 SETTLE=24 ROUNDS=2 MIX_DURATION=20 MIX_RATE=20
+  DURATION=4 WARMUP=2 SETTLE=24 ROUNDS=2 MIX_DURATION=20 MIX_RATE=20 BROWNOUT_DURATION=6 BROWNOUT_WARMUP=3 AMPLIFICATION_DURATION=30
 else
-  DURATION=10 WARMUP=3 SETTLE=40 ROUNDS=3 MIX_DURATION=60 MIX_RATE=30
+  DURATION=10 WARMUP=3 SETTLE=40 ROUNDS=3 MIX_DURATION=60 MIX_RATE=30 BROWNOUT_DURATION=15 BROWNOUT_WARMUP=5 AMPLIFICATION_DURATION=60
 fi
 
 WORK=$(mktemp -d /tmp/aspirerouter-bench.XXXXXX)
@@ -35,7 +43,7 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  if [[ $KEEP == 1 ]]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -50,7 +58,9 @@ wait_http() { # url [method]
 log() { echo "[bench] $*" >&2; }
 
 log "building (Release)"
-for project in AspireRouter.Gateway AspireRouter.ProviderSimulator bench/AspireRouter.Bench.Upstream bench/AspireRouter.Bench.Proxy bench/AspireRouter.Bench.Load; do
+PROJECTS=(AspireRouter.Gateway AspireRouter.ProviderSimulator bench/AspireRouter.Bench.Load)
+[[ $SUITE == 1 ]] && PROJECTS+=(bench/AspireRouter.Bench.Upstream bench/AspireRouter.Bench.Proxy)
+for project in "${PROJECTS[@]}"; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >&2
 done
 dll() { echo "$ROOT/$1/bin/Release/net10.0/$(basename "$1").dll"; }
@@ -68,22 +78,30 @@ until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 redis-cli -p "$REDIS_PORT" HSET ar:keys "$(printf %s bench-key | sha256sum | cut -d' ' -f1)" \
   '{"id":"key_bench","team":"bench","allowedCategories":[]}' >/dev/null
 
-# gateway_env BASE_URL: every provider in every region at BASE_URL, and Redis (start_gateway adds a spool of its own).
+# gateway_env BASE_URL [CN_BASE_URL]: every provider's global region at BASE_URL and its cn region at CN_BASE_URL
+# (default: BASE_URL too), and Redis (start_gateway adds a spool of its own).
 gateway_env() {
-  local base=$1 envs=()
+  local envs=()
+  declare -A base=([global]=$1 [cn]=${2:-$1})
   for provider in qwen deepseek kimi glm; do
     for region in global cn; do
-      envs+=("Registry__Providers__${provider}__Regions__${region}__BaseUrl=$base" "Registry__Providers__${provider}__Regions__${region}__ApiKey=bench-key")
+      envs+=("Registry__Providers__${provider}__Regions__${region}__BaseUrl=${base[$region]}" "Registry__Providers__${provider}__Regions__${region}__ApiKey=bench-key")
     done
   done
   envs+=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT" "Gateway__Region=global")
   printf '%s\n' "${envs[@]}"
 }
 
-start_gateway() { # port base_url log
+start_gateway() { # port base_url log [cn_base_url]
   # From its output folder, as deployed: the content root (appsettings.json) is the working directory.
-  (mapfile -t envs < <(gateway_env "$2"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
+  (mapfile -t envs < <(gateway_env "$2" "${4:-}"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
    exec env "${envs[@]}" Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
+  echo $!
+}
+
+start_simulator() { # port region log
+  (export ASPNETCORE_URLS="http://127.0.0.1:$1" Simulator__ApiKey=bench-key Simulator__Region="$2" Logging__LogLevel__Default=Warning
+   exec dotnet "$(dll AspireRouter.ProviderSimulator)") >"$3" 2>&1 &
   echo $!
 }
 
@@ -135,9 +153,7 @@ fi
 
 if [[ $MIX == 1 ]]; then
   SIM_PORT=$(free_port) MIXGW_PORT=$(free_port)
-  ASPNETCORE_URLS="http://127.0.0.1:$SIM_PORT" Simulator__ApiKey=bench-key Simulator__Region=global \
-    Logging__LogLevel__Default=Warning dotnet "$(dll AspireRouter.ProviderSimulator)" >"$WORK/simulator.log" 2>&1 &
-  SIM_PID=$!; PIDS+=("$SIM_PID")
+  SIM_PID=$(start_simulator "$SIM_PORT" global "$WORK/simulator.log"); PIDS+=("$SIM_PID")
   MIXGW_PID=$(start_gateway "$MIXGW_PORT" "http://127.0.0.1:$SIM_PORT/v1" "$WORK/gateway-mix.log"); PIDS+=("$MIXGW_PID")
   wait_http "http://127.0.0.1:$SIM_PORT/health"
   wait_http "http://127.0.0.1:$MIXGW_PORT/health"
@@ -147,4 +163,29 @@ if [[ $MIX == 1 ]]; then
   echo
   dotnet "$(dll bench/AspireRouter.Bench.Load)" mix --gateway "http://127.0.0.1:$MIXGW_PORT/v1/chat/completions" \
     --rate "$MIX_RATE" --duration "$MIX_DURATION"
+fi
+
+if [[ $BROWNOUT == 1 ]]; then
+  # Two simulators, one per region, and a gateway that is the global one: its cn endpoints are the cn simulator's
+  # cross-region surface (the distance's latency added). The seed router sits where the gateway does and calls the
+  # same URLs directly. Default registry, default resilience settings.
+  SIMG_PORT=$(free_port) SIMCN_PORT=$(free_port) BOGW_PORT=$(free_port)
+  SIMG_PID=$(start_simulator "$SIMG_PORT" global "$WORK/simulator-global.log"); PIDS+=("$SIMG_PID")
+  SIMCN_PID=$(start_simulator "$SIMCN_PORT" cn "$WORK/simulator-cn.log"); PIDS+=("$SIMCN_PID")
+  GLOBAL_V1="http://127.0.0.1:$SIMG_PORT/v1" CN_V1="http://127.0.0.1:$SIMCN_PORT/cross-region/v1"
+  BOGW_PID=$(start_gateway "$BOGW_PORT" "$GLOBAL_V1" "$WORK/gateway-brownout.log" "$CN_V1"); PIDS+=("$BOGW_PID")
+  wait_http "http://127.0.0.1:$SIMG_PORT/health"
+  wait_http "http://127.0.0.1:$SIMCN_PORT/health"
+  wait_http "http://127.0.0.1:$BOGW_PORT/health"
+  SCENARIO_ARGS=()
+  [[ -n $BROWNOUT_SCENARIOS ]] && SCENARIO_ARGS=(--scenarios "$BROWNOUT_SCENARIOS")
+  log "brownout: 24 clients, ${BROWNOUT_DURATION}s per scenario and router (${AMPLIFICATION_DURATION}s under 100 % errors), gateway then the seed's router"
+  echo
+  echo "## Brownouts: the gateway beside the seed's router ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
+  echo
+  dotnet "$(dll bench/AspireRouter.Bench.Load)" brownout --gateway "http://127.0.0.1:$BOGW_PORT/v1/chat/completions" \
+    --redis "127.0.0.1:$REDIS_PORT" --simulator "global=http://127.0.0.1:$SIMG_PORT" --simulator "cn=http://127.0.0.1:$SIMCN_PORT" \
+    --seed-endpoint "global=$GLOBAL_V1" --seed-endpoint "cn=$CN_V1" \
+    --duration "$BROWNOUT_DURATION" --amplification-duration "$AMPLIFICATION_DURATION" --warmup "$BROWNOUT_WARMUP" --clients 24 "${SCENARIO_ARGS[@]}"
+  grep -q "Unhandled\|fail:" "$WORK/gateway-brownout.log" && { log "the gateway logged errors:"; grep -m5 "fail:" "$WORK/gateway-brownout.log" >&2; } || true
 fi

@@ -60,6 +60,7 @@ log() { echo "[bench] $*" >&2; }
 log "building (Release)"
 PROJECTS=(AspireRouter.Gateway AspireRouter.ProviderSimulator bench/AspireRouter.Bench.Load)
 [[ $SUITE == 1 ]] && PROJECTS+=(bench/AspireRouter.Bench.Upstream bench/AspireRouter.Bench.Proxy)
+[[ $BROWNOUT == 1 ]] && PROJECTS+=(AspireRouter.HealthProbe)
 for project in "${PROJECTS[@]}"; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >&2
 done
@@ -96,6 +97,12 @@ start_gateway() { # port base_url log [cn_base_url]
   # From its output folder, as deployed: the content root (appsettings.json) is the working directory.
   (mapfile -t envs < <(gateway_env "$2" "${4:-}"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
    exec env "${envs[@]}" Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
+  echo $!
+}
+
+start_probe() { # log global_base cn_base: the health probe as deployed, measuring each region's endpoints in-region
+  (mapfile -t envs < <(gateway_env "$2" "$3"); cd "$(dirname "$(dll AspireRouter.HealthProbe)")"
+   exec env "${envs[@]}" ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" Logging__LogLevel__Default=Warning dotnet "$(dll AspireRouter.HealthProbe)") >"$1" 2>&1 &
   echo $!
 }
 
@@ -166,14 +173,17 @@ if [[ $MIX == 1 ]]; then
 fi
 
 if [[ $BROWNOUT == 1 ]]; then
-  # Two simulators, one per region, and a gateway that is the global one: its cn endpoints are the cn simulator's
-  # cross-region surface (the distance's latency added). The seed router sits where the gateway does and calls the
-  # same URLs directly. Default registry, default resilience settings.
+  # Two simulators, one per region, a gateway that is the global one (its cn endpoints are the cn simulator's
+  # cross-region surface: the distance's latency added) and the health probe. The seed router sits where the gateway
+  # does and calls the same URLs directly. Default registry, default resilience settings.
   SIMG_PORT=$(free_port) SIMCN_PORT=$(free_port) BOGW_PORT=$(free_port)
   SIMG_PID=$(start_simulator "$SIMG_PORT" global "$WORK/simulator-global.log"); PIDS+=("$SIMG_PID")
   SIMCN_PID=$(start_simulator "$SIMCN_PORT" cn "$WORK/simulator-cn.log"); PIDS+=("$SIMCN_PID")
   GLOBAL_V1="http://127.0.0.1:$SIMG_PORT/v1" CN_V1="http://127.0.0.1:$SIMCN_PORT/cross-region/v1"
   BOGW_PID=$(start_gateway "$BOGW_PORT" "$GLOBAL_V1" "$WORK/gateway-brownout.log" "$CN_V1"); PIDS+=("$BOGW_PID")
+  # The health probe, as deployed: it keeps every model's latency in the shared window (a fallback model real traffic
+  # rarely reaches, such as kimi-k2-5 in regional-cn, is known to be over its budget and demoted).
+  PROBE_PID=$(start_probe "$WORK/probe-brownout.log" "$GLOBAL_V1" "http://127.0.0.1:$SIMCN_PORT/v1"); PIDS+=("$PROBE_PID")
   wait_http "http://127.0.0.1:$SIMG_PORT/health"
   wait_http "http://127.0.0.1:$SIMCN_PORT/health"
   wait_http "http://127.0.0.1:$BOGW_PORT/health"

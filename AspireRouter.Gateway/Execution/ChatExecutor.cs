@@ -119,7 +119,12 @@ public sealed partial class ChatExecutor(
                         break;
                     }
 
+                    var before = run.Attempts;
                     (winner, stop) = await TryAsync(run, attempts, candidate, again, hedgeWith: null, immediate: true);
+                    if (run.Attempts == before)
+                    {
+                        break; // not tried (the retry throttle, the deadline): on to the next candidate
+                    }
                 }
 
                 if (winner is not null || stop)
@@ -163,13 +168,15 @@ public sealed partial class ChatExecutor(
     private async Task<(UpstreamAttempt? Winner, bool Stop)> TryAsync(
         RequestRun run, List<UpstreamAttempt> attempts, Candidate candidate, BreakerAdmission admission, Candidate? hedgeWith, bool immediate = false)
     {
-        if (run.Attempts > 0 && !throttle.AllowExtra(run.Scope, Random.Shared.NextDouble()))
+        if (run.Attempts > 0 && !throttle.AllowExtra(candidate.Key, Random.Shared.NextDouble()))
         {
+            // Most recent attempts on this candidate failed: no extra load on it; the request moves on.
             run.Throttled = true;
+            run.Skipped[candidate] = $"{candidate.Key}: retry throttle (most recent attempts on it failed)";
             metrics.Throttled(run.Target.CategoryName);
-            LogThrottled(logger, run.RequestId, run.Scope);
+            LogThrottled(logger, run.RequestId, candidate.Key);
             await breakers.RecordAsync(admission, BreakerOutcome.Abandoned);
-            return (null, true);
+            return (null, false);
         }
 
         if (immediate)
@@ -201,7 +208,7 @@ public sealed partial class ChatExecutor(
         if (admission.Panic)
         {
             run.Panicked = true;
-            throttle.OnPanic(run.Scope);
+            throttle.OnPanic(candidate.Key);
             metrics.Panic(run.Target.CategoryName, candidate);
             LogPanic(logger, run.RequestId, candidate.Model.Id, candidate.Region);
         }
@@ -221,14 +228,14 @@ public sealed partial class ChatExecutor(
             switch (attempt.Outcome)
             {
                 case AttemptOutcome.Success or AttemptOutcome.ClientError:
-                    throttle.OnAttempt(run.Scope, accepted: true);
+                    throttle.OnAttempt(attempt.Candidate.Key, accepted: true);
                     winner = attempt;
                     break;
                 case AttemptOutcome.ClientAborted:
                     aborted = true;
                     break;
                 case AttemptOutcome.RateLimited:
-                    throttle.OnAttempt(run.Scope, accepted: false);
+                    throttle.OnAttempt(attempt.Candidate.Key, accepted: false);
                     run.RateLimits++;
                     run.LongestRetryAfter = attempt.RetryAfter > run.LongestRetryAfter || run.LongestRetryAfter is null ? attempt.RetryAfter : run.LongestRetryAfter;
                     Failed(attempt);
@@ -236,7 +243,7 @@ public sealed partial class ChatExecutor(
                 case AttemptOutcome.Retryable or AttemptOutcome.DeadlineExceeded:
                     if (!attempt.ClientDeadline)
                     {
-                        throttle.OnAttempt(run.Scope, accepted: false);
+                        throttle.OnAttempt(attempt.Candidate.Key, accepted: false);
                     }
 
                     run.ProviderFailures++;
@@ -353,7 +360,7 @@ public sealed partial class ChatExecutor(
         }
 
         var secondAdmission = await breakers.AdmitAsync(second.Model.Id, second.Region);
-        if (!secondAdmission.Allowed || !hedgeBudget.TryTake(run.Target.CategoryName) || !throttle.AllowExtra(run.Scope, Random.Shared.NextDouble())
+        if (!secondAdmission.Allowed || !hedgeBudget.TryTake(run.Target.CategoryName) || !throttle.AllowExtra(second.Key, Random.Shared.NextDouble())
             || (run.Execution.BeforeHedge is { } beforeHedge && !await beforeHedge(second, run.ClientAborted)))
         {
             if (secondAdmission.Allowed)
@@ -393,8 +400,8 @@ public sealed partial class ChatExecutor(
     [LoggerMessage(2004, LogLevel.Warning, "Request {RequestId}: every candidate is out; trying {Model}@{Region} anyway (panic mode).")]
     private static partial void LogPanic(ILogger logger, string requestId, string model, string region);
 
-    [LoggerMessage(2005, LogLevel.Warning, "Request {RequestId}: the retry throttle of '{Scope}' refused a further attempt; the request ends.")]
-    private static partial void LogThrottled(ILogger logger, string requestId, string scope);
+    [LoggerMessage(2005, LogLevel.Debug, "Request {RequestId}: the retry throttle refused a further attempt on {Candidate}.")]
+    private static partial void LogThrottled(ILogger logger, string requestId, string candidate);
 
     [LoggerMessage(2002, LogLevel.Information, "Request {RequestId}: hedge race won by {Winner}; {Loser} cancelled.")]
     private static partial void LogHedged(ILogger logger, string requestId, string winner, string loser);

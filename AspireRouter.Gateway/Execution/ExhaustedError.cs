@@ -39,13 +39,6 @@ internal static class ExhaustedError
             return new RequestError(StatusCodes.Status504GatewayTimeout, $"The request's deadline of {run.Timeout.TotalSeconds:0.###} s passed after {tried}", "api_error", null, "deadline_exceeded");
         }
 
-        if (run.Throttled)
-        {
-            return new RequestError(StatusCodes.Status503ServiceUnavailable,
-                $"The providers are failing: further attempts were withheld by the retry throttle, since most recent '{run.Scope}' attempts failed. {tried}",
-                "api_error", null, ThrottledCode);
-        }
-
         if (run.Attempts == 0)
         {
             return new RequestError(StatusCodes.Status503ServiceUnavailable, $"No candidate can be tried now: {detail}.", "api_error", null, "upstream_unavailable");
@@ -55,6 +48,13 @@ internal static class ExhaustedError
         {
             return new RequestError(StatusCodes.Status429TooManyRequests,
                 $"Every provider asked tried is rate limiting; retry after the time in Retry-After. {tried}", "requests", null, RateLimitedCode);
+        }
+
+        if (run.Throttled)
+        {
+            return new RequestError(StatusCodes.Status503ServiceUnavailable,
+                $"The providers are failing: further attempts were withheld by the retry throttle, since most recent attempts on the candidates left had failed. {tried}",
+                "api_error", null, ThrottledCode);
         }
 
         return new RequestError(StatusCodes.Status503ServiceUnavailable, $"Every candidate failed after {tried}", "api_error", null, "upstream_unavailable");

@@ -17,9 +17,6 @@ internal sealed record RequestRun(
     public CandidateList List => Execution.Candidates;
     public string RequestId => Execution.RequestId;
 
-    /// <summary>The retry throttle's scope: the category, or the concrete model asked for.</summary>
-    public string Scope => Target.Category?.Name ?? $"direct:{Target.Model!.Id}";
-
     public int Attempts { get; set; }
     public bool DeadlineHit { get; set; }
     public bool Hedged { get; set; }
@@ -27,7 +24,7 @@ internal sealed record RequestRun(
     /// <summary>Some attempt went to a candidate that was out (open, cooling down, trials busy): panic mode.</summary>
     public bool Panicked { get; set; }
 
-    /// <summary>The retry throttle refused an extra attempt, which ended the request.</summary>
+    /// <summary>The retry throttle refused an extra attempt on some candidate.</summary>
     public bool Throttled { get; set; }
 
     /// <summary>Why no attempt won, for metrics (null while one may still win).</summary>

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 namespace AspireRouter.Gateway.Resilience;
 
 /// <summary>
-/// Per category (or concrete model), this gateway's recent attempts, accepted attempts, refused extra attempts and
+/// Per candidate (<c>{model}@{region}</c>), this gateway's recent attempts, accepted attempts, refused extra attempts and
 /// panic attempts in a sliding window, and the adaptive throttle on extra attempts that reads them
-/// (see <see cref="RetryThrottleOptions"/>). Local to the instance, like the SRE book's client-side throttle: no
-/// Redis call on the request path, and each gateway learns from what it sees.
+/// (see <see cref="RetryThrottleOptions"/>). Per candidate, as the SRE book throttles per backend: a dead region or
+/// model stops receiving extra attempts while the request moves on to candidates that still answer. Local to the
+/// instance, like the book's client-side throttle: no Redis call on the request path; each gateway learns what it sees.
 /// </summary>
 public sealed class RetryThrottle
 {
@@ -29,21 +30,21 @@ public sealed class RetryThrottle
         _bucketTicks = _options.Window.Ticks / Buckets;
         meters?.Create(MeterName).CreateObservableGauge(
             "aspirerouter.retry_throttle.refusal_probability",
-            () => Snapshot().Select(s => new Measurement<double>(s.RefusalProbability, new KeyValuePair<string, object?>("category", s.Scope))),
-            description: "The chance that the adaptive retry throttle refuses an extra attempt now, by category (this instance).");
+            () => Snapshot().Select(s => new Measurement<double>(s.RefusalProbability, new KeyValuePair<string, object?>("candidate", s.Scope))),
+            description: "The chance that the adaptive retry throttle refuses an extra attempt on a candidate now, by model@region (this instance).");
     }
 
     /// <summary>The meter of the throttle's gauge.</summary>
     public const string MeterName = "AspireRouter.Gateway.Resilience";
 
-    /// <summary>Counts an attempt that ran to a verdict: <paramref name="accepted"/> when the provider answered it.</summary>
+    /// <summary>Counts an attempt on <paramref name="scope"/> (a candidate) that ran to a verdict: <paramref name="accepted"/> when the provider answered it.</summary>
     public void OnAttempt(string scope, bool accepted) => For(scope).Add(Now(), attempts: 1, accepts: accepted ? 1 : 0);
 
     /// <summary>Counts a panic attempt (a candidate tried while every candidate was out).</summary>
     public void OnPanic(string scope) => For(scope).Add(Now(), panics: 1);
 
     /// <summary>
-    /// Whether an extra attempt of a <paramref name="scope"/> request may go. A refused one counts as an attempt that
+    /// Whether an extra attempt (not a request's first) may go to <paramref name="scope"/> (a candidate). A refused one counts as an attempt that
     /// was not accepted, as in the SRE book: while the provider fails, the refusals keep the ratio where it is.
     /// </summary>
     public bool AllowExtra(string scope, double random)
@@ -136,7 +137,7 @@ public sealed class RetryThrottle
 }
 
 /// <summary>One scope's window as the throttle sees it.</summary>
-/// <param name="Scope">The category, or <c>direct:{model}</c> for a concrete model id.</param>
+/// <param name="Scope">The candidate, <c>{model}@{region}</c>.</param>
 /// <param name="Attempts">Attempts that ran to a verdict, plus refused extra attempts.</param>
 /// <param name="Accepts">Attempts the provider answered (a success or the client's own error).</param>
 /// <param name="Refused">Extra attempts the throttle refused.</param>

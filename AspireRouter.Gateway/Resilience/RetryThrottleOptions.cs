@@ -7,7 +7,8 @@ namespace AspireRouter.Gateway.Resilience;
 /// The configuration section <c>RetryThrottle</c>: client-side adaptive throttling of extra attempts (Google SRE book,
 /// "Handling Overload": requests against accepts). Every attempt after a request's first — a fallback, a retry, a
 /// hedge, a panic attempt — is refused with probability max(0, (attempts − K × accepts) / (attempts + 1)) over the
-/// category's recent window, so extra attempts flow while they succeed and stop when they don't.
+/// recent window of the candidate it would go to, so extra attempts flow while they succeed and stop when they don't;
+/// a refused candidate is skipped and the request moves on to the next.
 /// </summary>
 public sealed class RetryThrottleOptions
 {

@@ -19,4 +19,8 @@ public sealed record RouteTarget(CategorySpec? Category, ModelSpec? Model, strin
 }
 
 /// <summary>One attempt's destination: a model served from one region's endpoint.</summary>
-public sealed record Candidate(ModelSpec Model, string Region, ProviderEndpoint Endpoint);
+public sealed record Candidate(ModelSpec Model, string Region, ProviderEndpoint Endpoint)
+{
+    /// <summary><c>{model}@{region}</c>: how logs, errors, metrics and the retry throttle name it.</summary>
+    public string Key { get; } = $"{Model.Id}@{Region}";
+}

@@ -28,7 +28,7 @@ public sealed class GatewayMetrics
         _retries = meter.CreateCounter<long>("aspirerouter.retries", description: "Backed-off retries of a model already tried.");
         _hedges = meter.CreateCounter<long>("aspirerouter.hedges", description: "Hedged attempts started, by category and whether the hedge won.");
         _panics = meter.CreateCounter<long>("aspirerouter.panic.attempts", description: "Attempts made in panic mode (every candidate of the request was open, cooling down or busy), by category, model and region.");
-        _throttled = meter.CreateCounter<long>("aspirerouter.retry_throttle.refused", description: "Extra attempts (fallbacks, retries, hedges, panic attempts) refused by the adaptive retry throttle, by category.");
+        _throttled = meter.CreateCounter<long>("aspirerouter.retry_throttle.refused", description: "Extra attempts (fallbacks, retries, hedges, panic attempts) the adaptive retry throttle refused, by the request's category.");
         _attemptDuration = meter.CreateHistogram<double>("aspirerouter.attempt.duration", unit: "s", description: "Non-streaming upstream attempt latency, to the full body.");
         _timeToFirstByte = meter.CreateHistogram<double>("aspirerouter.attempt.time_to_first_byte", unit: "s", description: "Streaming upstream attempt latency, to the first byte (first token).");
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AspireRouter.Gateway.Breakers;
 using Microsoft.Extensions.DependencyInjection;
+using AspireRouter.Gateway.Resilience;
 
 namespace AspireRouter.Gateway.Tests.Resilience;
 
@@ -125,6 +126,37 @@ public sealed class BrownoutGatewayTests
         var perRequest = (factory.Stub.Requests.Count - before) / 200.0;
         Assert.InRange(perRequest, 1.0, 1.2);
         Assert.True(codes.Count(c => c == "retries_throttled") > 150, string.Join(", ", codes.Distinct()));
+    }
+
+    [Fact]
+    public async Task ARegionDown_TheThrottleStopsExtraAttemptsThere_NotTheRequestsTheOtherRegionServes()
+    {
+        // Breakers kept out of it (they would open): the retry throttle alone must not fail a request global can serve.
+        await using var factory = new GatewayFactory(new Dictionary<string, string>
+        {
+            ["CircuitBreaker:FailureThreshold"] = "1000",
+            ["Registry:Categories:regional-cn:Timeout"] = "00:00:05",
+        });
+        foreach (var model in new[] { "glm-5", "kimi-k2-5", "qwen-3-32b" })
+        {
+            factory.Stub.On(model, (request, _) => Task.FromResult(request.RequestUri!.Host.EndsWith(".cn.test", StringComparison.Ordinal)
+                ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("{}") }
+                : StubProvider.Completion(model)));
+        }
+
+        var client = factory.CreateClient();
+        for (var i = 0; i < 150; i++)
+        {
+            using var response = await client.PostAsync("/v1/chat/completions",
+                new StringContent("""{"model":"regional-cn","messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("global", Header(response, "X-AspireRouter-Region"));
+        }
+
+        // The dead region gets about one attempt a request once the throttle has learnt it, not twelve.
+        var throttle = factory.Services.GetRequiredService<RetryThrottle>().Snapshot();
+        Assert.Contains(throttle, s => s.Scope == "glm-5@cn" && s.RefusalProbability > 0.9);
+        Assert.Contains(throttle, s => s.Scope == "glm-5@global" && s.RefusalProbability == 0);
     }
 
     [Fact]

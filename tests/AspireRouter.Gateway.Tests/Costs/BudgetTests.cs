@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Redis;
-using AspireRouter.Gateway.Tests.Breakers;
 
 namespace AspireRouter.Gateway.Tests.Costs;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Redis;
-using AspireRouter.Gateway.Tests.Breakers;
 
 namespace AspireRouter.Gateway.Tests.Costs;
 

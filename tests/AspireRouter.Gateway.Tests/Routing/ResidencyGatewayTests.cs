@@ -10,7 +10,7 @@ using AspireRouter.Gateway.Tests.Costs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AspireRouter.Gateway.Tests.Residency;
+namespace AspireRouter.Gateway.Tests.Routing;
 
 /// <summary>
 /// CN-resident requests through the in-process gateway: only cn endpoints are ever called, whatever fails, and the

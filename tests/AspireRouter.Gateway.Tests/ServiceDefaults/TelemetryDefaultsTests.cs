@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace AspireRouter.Gateway.Tests;
+namespace AspireRouter.Gateway.Tests.ServiceDefaults;
 
 /// <summary>OpenTelemetry pipelines exist only when there is an OTLP endpoint to send to.</summary>
 public sealed class TelemetryDefaultsTests

@@ -1,6 +1,6 @@
 using AspireRouter.Gateway.Execution;
 
-namespace AspireRouter.Gateway.Tests;
+namespace AspireRouter.Gateway.Tests.Execution;
 
 public class BackoffTests
 {

@@ -4,8 +4,9 @@ using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Budgets;
 using AspireRouter.Contracts.Redis;
+using AspireRouter.Gateway.Tests.Costs;
 
-namespace AspireRouter.Gateway.Tests.Costs;
+namespace AspireRouter.Gateway.Tests.Budgets;
 
 /// <summary>Hard budgets through the in-process gateway against the shared redis-server.</summary>
 [Collection(RedisCollection.Name)]

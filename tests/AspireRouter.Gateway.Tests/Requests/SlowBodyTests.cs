@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AspireRouter.Gateway.Tests.Hostile;
+namespace AspireRouter.Gateway.Tests.Requests;
 
 /// <summary>
 /// Raw sockets against a real Kestrel: a body that trickles in (slow-loris) gets a 408 in OpenAI's shape, and a client

@@ -3,7 +3,7 @@ using System.Text.Json;
 using AspireRouter.Gateway.Latency;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AspireRouter.Gateway.Tests.Latency;
+namespace AspireRouter.Gateway.Tests.Apis;
 
 /// <summary><c>GET /v1/router/status</c> with Redis unreachable: the gateway's own observations, every model and region listed.</summary>
 public sealed class RouterStatusApiTests

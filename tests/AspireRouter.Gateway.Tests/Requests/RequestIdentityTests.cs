@@ -2,8 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Redis;
+using AspireRouter.Gateway.Tests.Costs;
 
-namespace AspireRouter.Gateway.Tests.Costs;
+namespace AspireRouter.Gateway.Tests.Requests;
 
 /// <summary>
 /// Every request has a gateway-minted id (the ledger's and the budget's key, sent upstream); the client's

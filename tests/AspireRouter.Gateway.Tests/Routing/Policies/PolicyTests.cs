@@ -4,7 +4,7 @@ using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Routing.Policies;
 
-namespace AspireRouter.Gateway.Tests;
+namespace AspireRouter.Gateway.Tests.Routing.Policies;
 
 public class PolicyTests
 {

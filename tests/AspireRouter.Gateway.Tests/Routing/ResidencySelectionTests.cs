@@ -6,7 +6,7 @@ using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Tokens;
 using Microsoft.Extensions.Options;
 
-namespace AspireRouter.Gateway.Tests.Residency;
+namespace AspireRouter.Gateway.Tests.Routing;
 
 /// <summary>The residency requirement as the header sets it, and the candidate list it leaves.</summary>
 public sealed class ResidencySelectionTests

@@ -4,7 +4,7 @@ using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Tests.Breakers;
 
-namespace AspireRouter.Gateway.Tests.Resilience;
+namespace AspireRouter.Gateway.Tests.Execution;
 
 /// <summary>Which out candidate a request tries first in panic mode.</summary>
 public sealed class PanicOrderTests

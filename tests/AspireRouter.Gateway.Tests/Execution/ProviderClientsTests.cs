@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AspireRouter.Gateway.Tests;
+namespace AspireRouter.Gateway.Tests.Execution;
 
 /// <summary>
 /// The provider pipelines: service discovery only for endpoints it names, and, over real sockets, no provider

@@ -6,7 +6,7 @@ using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Tokens;
 using Microsoft.Extensions.Options;
 
-namespace AspireRouter.Gateway.Tests;
+namespace AspireRouter.Gateway.Tests.Routing;
 
 public class RoutingTests
 {

@@ -1,6 +1,6 @@
 using AspireRouter.Contracts.Registry;
 
-namespace AspireRouter.Gateway.Tests;
+namespace AspireRouter.Gateway.Tests.Registry;
 
 public class RegistryTests
 {

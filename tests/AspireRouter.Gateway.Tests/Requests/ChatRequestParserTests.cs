@@ -1,7 +1,7 @@
 using System.Text;
 using AspireRouter.Gateway.Requests;
 
-namespace AspireRouter.Gateway.Tests;
+namespace AspireRouter.Gateway.Tests.Requests;
 
 public class ChatRequestParserTests
 {

@@ -6,7 +6,7 @@ using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Latency;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AspireRouter.Gateway.Tests;
+namespace AspireRouter.Gateway.Tests.Execution;
 
 /// <summary>Deadline, backoff, latency-aware ordering, hedging and stream timeouts through the in-process gateway.</summary>
 public sealed class ExecutionTests

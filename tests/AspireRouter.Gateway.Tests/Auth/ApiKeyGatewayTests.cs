@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Keys;
 using AspireRouter.Contracts.Redis;
-using AspireRouter.Gateway.Tests.Breakers;
 using StackExchange.Redis;
 
 namespace AspireRouter.Gateway.Tests.Auth;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using AspireRouter.Contracts.Redis;
-using AspireRouter.Gateway.Tests.Breakers;
 using StackExchange.Redis;
 
 namespace AspireRouter.Gateway.Tests.Costs;

@@ -1,6 +1,5 @@
 using AspireRouter.Contracts.Costs;
 using AspireRouter.Gateway.Costs;
-using AspireRouter.Gateway.Tests.Breakers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

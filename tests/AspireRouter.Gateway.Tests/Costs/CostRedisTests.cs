@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Costs;
-using AspireRouter.Gateway.Tests.Breakers;
 using StackExchange.Redis;
 
 namespace AspireRouter.Gateway.Tests.Costs;

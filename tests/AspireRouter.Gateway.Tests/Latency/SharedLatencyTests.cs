@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using AspireRouter.Contracts.Latency;
 using AspireRouter.Gateway.Latency;
-using AspireRouter.Gateway.Tests.Breakers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

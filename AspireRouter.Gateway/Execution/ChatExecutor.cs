@@ -136,7 +136,7 @@ public sealed partial class ChatExecutor(
             // Nothing admitted served this pass: try the candidates that were out, best first (panic mode).
             if (outs is not null)
             {
-                foreach (var candidate in PanicOrder.Sort(outs, breakers))
+                foreach (var candidate in PanicOrder.Sort(outs, breakers, time.GetUtcNow()))
                 {
                     if (run.DeadlineHit || run.TriesOf(candidate) > pass)
                     {

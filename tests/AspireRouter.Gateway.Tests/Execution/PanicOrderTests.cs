@@ -37,8 +37,34 @@ public sealed class PanicOrderTests
             outs.Add((Candidate(model), admission));
         }
 
-        var order = PanicOrder.Sort(outs, breakers).Select(c => c.Model.Id);
+        var order = PanicOrder.Sort(outs, breakers, time.GetUtcNow()).Select(c => c.Model.Id);
 
         Assert.Equal(["deepseek-v4-flash", "kimi-k2-5", "qwen-3-32b", "glm-5"], order);
+    }
+
+    [Fact]
+    public async Task CoolingDownsEndingSoon_KeepThePolicyOrder_LaterOnesGoBehind_SoonestFirst()
+    {
+        var time = BreakerTestKit.Clock();
+        var breakers = BreakerTestKit.Local(time);
+
+        // A rate-limit storm: every candidate cooling; two for a short default-like while, two for a long Retry-After.
+        await Cool("qwen-3-8b", TimeSpan.FromSeconds(1.4));
+        await Cool("deepseek-v4-flash", TimeSpan.FromSeconds(0.6));
+        await Cool("glm-4-9b", TimeSpan.FromSeconds(30));
+        await Cool("qwen-3-32b", TimeSpan.FromSeconds(10));
+
+        var outs = new List<(Candidate, BreakerAdmission)>();
+        foreach (var model in new[] { "glm-4-9b", "qwen-3-8b", "qwen-3-32b", "deepseek-v4-flash" })
+        {
+            outs.Add((Candidate(model), await breakers.AdmitAsync(model, Regions.Global)));
+        }
+
+        var order = PanicOrder.Sort(outs, breakers, time.GetUtcNow()).Select(c => c.Model.Id);
+
+        Assert.Equal(["qwen-3-8b", "deepseek-v4-flash", "qwen-3-32b", "glm-4-9b"], order);
+
+        async Task Cool(string model, TimeSpan retryAfter) =>
+            await breakers.RecordAsync(await breakers.AdmitAsync(model, Regions.Global), BreakerOutcome.RateLimited, retryAfter);
     }
 }

@@ -26,6 +26,14 @@ public sealed class GatewayOptions
     /// <summary>Upper bound of one backoff delay. Default: 2 s.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How many times a fast failure (a 5xx or connection error within the category's latency budget) may be retried
+    /// at once on the same candidate, when the category's <c>MaxRetries</c> is lower: the OpenAI SDKs' default retry
+    /// count, so a transient error costs what it costs an app calling the provider itself, not a move to a slower
+    /// model. The retry throttle still applies. Default: 3; 0 leaves it to <c>MaxRetries</c>.
+    /// </summary>
+    public int FastFailureRetries { get; set; } = 3;
+
     /// <summary>Longest silence allowed between two chunks of a stream once it has started. Default: 30 s.</summary>
     public TimeSpan StreamStallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -56,6 +64,11 @@ public sealed class GatewayOptionsRulesValidator : IValidateOptions<GatewayOptio
         if (options.RetryBaseDelay <= TimeSpan.Zero || options.RetryMaxDelay < options.RetryBaseDelay)
         {
             errors.Add($"Gateway:RetryBaseDelay ({options.RetryBaseDelay}) must be positive and not above RetryMaxDelay ({options.RetryMaxDelay}).");
+        }
+
+        if (options.FastFailureRetries is < 0 or > 10)
+        {
+            errors.Add($"Gateway:FastFailureRetries ({options.FastFailureRetries}) must be between 0 and 10.");
         }
 
         if (options.StreamStallTimeout <= TimeSpan.Zero || options.StreamFirstByteTimeout <= TimeSpan.Zero)

@@ -109,9 +109,10 @@ public sealed partial class ChatExecutor(
                 var hedgeWith = pass == 0 && i + 1 < order.Count ? order[i + 1] : null;
                 var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith);
 
-                // A fast failure is retried on the same candidate at once, up to its retries, as the seed's SDK retries a
-                // model: a transient 5xx costs milliseconds, and the next candidate may be slower, dearer or far away.
-                while (winner is null && !stop && run.FailedFast(candidate) && run.TriesOf(candidate) < run.TriesPerCandidate)
+                // A fast failure is retried on the same candidate at once, up to its retries (at least FastFailureRetries),
+                // as the seed's SDK retries a model: a transient 5xx costs milliseconds, and the next candidate may be
+                // slower, dearer or far away.
+                while (winner is null && !stop && run.FailedFast(candidate) && run.TriesOf(candidate) < Math.Max(run.TriesPerCandidate, 1 + _options.FastFailureRetries))
                 {
                     var again = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
                     if (!again.Allowed)

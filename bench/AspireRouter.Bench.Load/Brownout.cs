@@ -48,6 +48,9 @@ public static class Brownout
                     var length = scenario.Amplification ? amplificationDuration : duration;
                     var run = new BrownoutRun(scenario, router.Name, length, await RunClosedLoopAsync(router, clients, seed, length));
                     runs.Add(run);
+                    var slowest = run.Outcomes.Where(o => o.Ok).OrderByDescending(o => o.Ms).Take(Math.Max(1, run.Requests / 50)).ToList();
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"    slowest 2 % ({slowest.LastOrDefault()?.Ms:0} ms and above), served by: {string.Join(", ", slowest.GroupBy(o => $"{o.Category} {o.Route ?? "?"}").OrderByDescending(g => g.Count()).Select(g => $"{g.Key} ×{g.Count()} ({g.Average(o => o.Attempts):0.#} attempts)"))}"));
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  brownout: {scenario.Name} / {router.Name}: {run.Requests} requests, {BrownoutReport.Percent(run.SuccessRate)} ok, {run.AttemptsPerRequest:0.00} attempts/req, p99 by category: {string.Join(", ", run.Outcomes.GroupBy(o => o.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {LatencySamples.Percentile([.. g.Select(o => o.Ms).Order()], 99):0}"))} ms"));
                 }

@@ -15,7 +15,8 @@ public sealed record BrownoutRequest(string Category, bool Stream, string Prompt
 /// <param name="Attempts">Upstream HTTP attempts it made (the gateway's <c>X-AspireRouter-Attempts</c>; the seed router's counted sends).</param>
 /// <param name="Panic">The gateway answered in panic mode (<c>X-AspireRouter-Panic: true</c>).</param>
 /// <param name="Failure">What a failed request ended with (status and error code, or the exception), else null.</param>
-public sealed record BrownoutOutcome(string Category, TimeSpan StartedAt, bool Ok, double Ms, int Attempts, bool Panic = false, string? Failure = null);
+/// <param name="Route">Where it was served (the gateway's model@region), when the router says.</param>
+public sealed record BrownoutOutcome(string Category, TimeSpan StartedAt, bool Ok, double Ms, int Attempts, bool Panic = false, string? Failure = null, string? Route = null);
 
 /// <summary>A router the brownout drives: the gateway, or the port of the seed's loop.</summary>
 public interface IBrownoutRouter

@@ -35,7 +35,8 @@ public sealed class GatewayRouter(HttpMessageInvoker client, Uri endpoint) : IBr
             var failure = !response.IsSuccessStatusCode ? Invariant($"{(int)response.StatusCode} {ErrorCode(body)}")
                 : !complete ? "stream ended without [DONE]"
                 : null;
-            return new BrownoutOutcome(request.Category, startedAt, failure is null, ms, attempts, panic, failure);
+            var route = Header(response, "X-AspireRouter-Model") is { } model ? $"{model}@{Header(response, "X-AspireRouter-Region")}" : null;
+            return new BrownoutOutcome(request.Category, startedAt, failure is null, ms, attempts, panic, failure, route);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

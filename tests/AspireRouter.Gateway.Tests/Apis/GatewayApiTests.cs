@@ -60,12 +60,13 @@ public sealed class GatewayApiTests : IDisposable
 
         var response = await Post(Chat("light"));
 
-        // A fast 5xx is retried on the same model at once (light: MaxRetries 2), as the seed's SDK does; then the next model.
+        // A fast 5xx is retried on the same model at once, three times (Gateway:FastFailureRetries, the SDKs' default;
+        // light's MaxRetries is 2), as the seed's SDK does; then the next model.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("deepseek-v4-flash", Header(response, "X-AspireRouter-Model"));
-        Assert.Equal("4", Header(response, "X-AspireRouter-Attempts"));
+        Assert.Equal("5", Header(response, "X-AspireRouter-Attempts"));
         Assert.Equal("true", Header(response, "X-AspireRouter-Fallback"));
-        Assert.Equal(["qwen-3-8b", "qwen-3-8b", "qwen-3-8b", "deepseek-v4-flash"], _factory.Stub.ModelsCalled);
+        Assert.Equal(["qwen-3-8b", "qwen-3-8b", "qwen-3-8b", "qwen-3-8b", "deepseek-v4-flash"], _factory.Stub.ModelsCalled);
     }
 
     [Fact]
@@ -140,8 +141,8 @@ public sealed class GatewayApiTests : IDisposable
         Assert.Contains("qwen-3-8b@global: HTTP 503", message);
         Assert.Contains("glm-4-9b@global: HTTP 503", message);
         Assert.Contains("glm-4-9b@cn: HTTP 503", message); // the other region after the chain
-        // Six candidates (three models, two regions), each tried 1 + MaxRetries (2) times.
-        Assert.Equal("18", Header(response, "X-AspireRouter-Attempts"));
+        // Six candidates (three models, two regions), each failing fast and so tried 1 + FastFailureRetries (3) times at once.
+        Assert.Equal("24", Header(response, "X-AspireRouter-Attempts"));
     }
 
     [Fact]

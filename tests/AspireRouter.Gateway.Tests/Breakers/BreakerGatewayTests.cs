@@ -36,13 +36,13 @@ public sealed class BreakerGatewayTests(RedisServerFixture redis)
         var breakers = gateway.Services.GetRequiredService<ICircuitBreakers>();
         await WaitUntilSharedAsync(breakers);
 
-        // Each fast 503 is retried at once (up to light's MaxRetries 2): the second request makes the fifth failure.
+        // Each fast 503 is retried at once (three times, Gateway:FastFailureRetries): the second request makes the fifth failure.
         var first = await PostLightAsync(client);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("4", Header(first, "X-AspireRouter-Attempts"));
+        Assert.Equal("5", Header(first, "X-AspireRouter-Attempts"));
         var second = await PostLightAsync(client);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal("3", Header(second, "X-AspireRouter-Attempts")); // the breaker opened on its second failure here
+        Assert.Equal("2", Header(second, "X-AspireRouter-Attempts")); // the breaker opened on its first failure here
 
         for (var i = 0; i < 3; i++)
         {

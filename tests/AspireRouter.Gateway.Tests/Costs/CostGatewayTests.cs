@@ -84,8 +84,8 @@ public sealed class CostGatewayTests : IDisposable
         var e = Assert.Single(await CostTestKit.SpooledAsync(_factory.SpoolDirectory, 1));
         Assert.Equal(("default", "header-user"), (e.Team, e.User));
         Assert.True(e.Fallback);
-        Assert.Equal(4, e.Attempts); // the fast 503 retried twice at once, then the next model
-        Assert.Equal(["retryable_error", "retryable_error", "retryable_error", "success"], e.AttemptCosts.Select(a => a.Outcome));
+        Assert.Equal(5, e.Attempts); // the fast 503 retried three times at once, then the next model
+        Assert.Equal(["retryable_error", "retryable_error", "retryable_error", "retryable_error", "success"], e.AttemptCosts.Select(a => a.Outcome));
         Assert.Equal(0m, e.AttemptCosts[0].CostUsd);
         Assert.Equal(expected, e.CostUsd);
     }

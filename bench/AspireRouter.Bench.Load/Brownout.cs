@@ -51,6 +51,10 @@ public static class Brownout
                     var slowest = run.Outcomes.Where(o => o.Ok).OrderByDescending(o => o.Ms).Take(Math.Max(1, run.Requests / 50)).ToList();
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"    slowest 2 % ({slowest.LastOrDefault()?.Ms:0} ms and above), served by: {string.Join(", ", slowest.GroupBy(o => $"{o.Category} {o.Route ?? "?"}").OrderByDescending(g => g.Count()).Select(g => $"{g.Key} ×{g.Count()} ({g.Average(o => o.Attempts):0.#} attempts)"))}"));
+                    foreach (var outcome in slowest.Where(o => o.Reason is not null).Take(3))
+                    {
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {outcome.Ms:0} ms, {outcome.Attempts} attempts: {outcome.Reason}"));
+                    }
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  brownout: {scenario.Name} / {router.Name}: {run.Requests} requests, {BrownoutReport.Percent(run.SuccessRate)} ok, {run.AttemptsPerRequest:0.00} attempts/req, p99 by category: {string.Join(", ", run.Outcomes.GroupBy(o => o.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {LatencySamples.Percentile([.. g.Select(o => o.Ms).Order()], 99):0}"))} ms"));
                 }

@@ -16,7 +16,8 @@ public sealed record BrownoutRequest(string Category, bool Stream, string Prompt
 /// <param name="Panic">The gateway answered in panic mode (<c>X-AspireRouter-Panic: true</c>).</param>
 /// <param name="Failure">What a failed request ended with (status and error code, or the exception), else null.</param>
 /// <param name="Route">Where it was served (the gateway's model@region), when the router says.</param>
-public sealed record BrownoutOutcome(string Category, TimeSpan StartedAt, bool Ok, double Ms, int Attempts, bool Panic = false, string? Failure = null, string? Route = null);
+/// <param name="Reason">Why it was served there (the gateway's route reason), when the router says.</param>
+public sealed record BrownoutOutcome(string Category, TimeSpan StartedAt, bool Ok, double Ms, int Attempts, bool Panic = false, string? Failure = null, string? Route = null, string? Reason = null);
 
 /// <summary>A router the brownout drives: the gateway, or the port of the seed's loop.</summary>
 public interface IBrownoutRouter

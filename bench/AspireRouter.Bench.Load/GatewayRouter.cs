@@ -36,7 +36,7 @@ public sealed class GatewayRouter(HttpMessageInvoker client, Uri endpoint) : IBr
                 : !complete ? "stream ended without [DONE]"
                 : null;
             var route = Header(response, "X-AspireRouter-Model") is { } model ? $"{model}@{Header(response, "X-AspireRouter-Region")}" : null;
-            return new BrownoutOutcome(request.Category, startedAt, failure is null, ms, attempts, panic, failure, route);
+            return new BrownoutOutcome(request.Category, startedAt, failure is null, ms, attempts, panic, failure, route, Header(response, "X-AspireRouter-Route-Reason"));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

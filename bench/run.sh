@@ -11,12 +11,13 @@
 #   bench/run.sh --soak           # adds the 5-minute memory soak of the gateway at 1,000 req/s
 #   bench/run.sh --brownout       # adds the brownout table (~11 min; --quick: ~4 min)
 #   bench/run.sh --brownout-only  # the brownout table alone
-#   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs)
+#   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs),
+#            --no-probe (the brownout gateway without the health probe: latency from its own traffic only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 BROWNOUT_SCENARIOS=""
+QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 PROBE=1 BROWNOUT_SCENARIOS=""
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
@@ -28,6 +29,7 @@ for arg in "$@"; do
     --brownout-only) BROWNOUT=1 SUITE=0 MIX=0 ;;
     --brownout-scenarios=*) BROWNOUT_SCENARIOS=${arg#*=} ;;
     --keep-work) KEEP=1 ;;
+    --no-probe) PROBE=0 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -183,7 +185,9 @@ if [[ $BROWNOUT == 1 ]]; then
   BOGW_PID=$(start_gateway "$BOGW_PORT" "$GLOBAL_V1" "$WORK/gateway-brownout.log" "$CN_V1"); PIDS+=("$BOGW_PID")
   # The health probe, as deployed: it keeps every model's latency in the shared window (a fallback model real traffic
   # rarely reaches, such as kimi-k2-5 in regional-cn, is known to be over its budget and demoted).
-  PROBE_PID=$(start_probe "$WORK/probe-brownout.log" "$GLOBAL_V1" "http://127.0.0.1:$SIMCN_PORT/v1"); PIDS+=("$PROBE_PID")
+  if [[ $PROBE == 1 ]]; then
+    PROBE_PID=$(start_probe "$WORK/probe-brownout.log" "$GLOBAL_V1" "http://127.0.0.1:$SIMCN_PORT/v1"); PIDS+=("$PROBE_PID")
+  fi
   wait_http "http://127.0.0.1:$SIMG_PORT/health"
   wait_http "http://127.0.0.1:$SIMCN_PORT/health"
   wait_http "http://127.0.0.1:$BOGW_PORT/health"

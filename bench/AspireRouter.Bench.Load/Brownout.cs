@@ -51,6 +51,13 @@ public static class Brownout
                     var slowest = run.Outcomes.Where(o => o.Ok).OrderByDescending(o => o.Ms).Take(Math.Max(1, run.Requests / 50)).ToList();
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"    slowest 2 % ({slowest.LastOrDefault()?.Ms:0} ms and above), served by: {string.Join(", ", slowest.GroupBy(o => $"{o.Category} {o.Route ?? "?"}").OrderByDescending(g => g.Count()).Select(g => $"{g.Key} ×{g.Count()} ({g.Average(o => o.Attempts):0.#} attempts)"))}"));
+                    var served = run.Outcomes.Where(o => o.Ok && o.Route is not null).GroupBy(o => o.Category).OrderBy(g => g.Key, StringComparer.Ordinal)
+                        .Select(g => $"{g.Key}: {string.Join(" ", g.GroupBy(o => o.Route).OrderByDescending(r => r.Count()).Select(r => $"{r.Key} {100.0 * r.Count() / g.Count():0}%"))}");
+                    if (served.Any())
+                    {
+                        Console.Error.WriteLine($"    served by: {string.Join("; ", served)}");
+                    }
+
                     foreach (var outcome in slowest.Where(o => o.Reason is not null).Take(3))
                     {
                         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {outcome.Ms:0} ms, {outcome.Attempts} attempts: {outcome.Reason}"));

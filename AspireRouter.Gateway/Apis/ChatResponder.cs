@@ -90,7 +90,7 @@ public sealed class ChatResponder(CostAccountant accountant, IOptions<GatewayOpt
     {
         response.Headers[RoutingHeaders.Category] = target.CategoryName;
         response.Headers[RoutingHeaders.Reason] = outcome.Panicked
-            ? $"{target.Reason}; panic: every candidate was out, tried the best of them"
+            ? $"{target.Reason}; panic: the candidates were out (open, cooling down or with their trials taken), tried the best of them"
             : target.Reason;
         if (target.Residency is { } residency)
         {

@@ -84,6 +84,18 @@ public sealed partial class ChatExecutor(
             for (var i = 0; i < order.Count; i++)
             {
                 var candidate = order[i];
+                if (i > 0 && candidate.Region != order[0].Region && order[i - 1].Region == order[0].Region)
+                {
+                    // Leaving the preferred region: its candidates that answered this request a 429 without Retry-After
+                    // are tried once more first: their cool-down is a guess and a 429 costs milliseconds, while the other
+                    // region costs its distance on every answer.
+                    var (nearWinner, nearStop) = await TryRateLimitedAgainAsync(run, attempts, order.Take(i));
+                    if (nearWinner is not null || nearStop)
+                    {
+                        return nearWinner;
+                    }
+                }
+
                 if (!ResidencyRequirement.Allows(run.Target, candidate))
                 {
                     // The selector never lets such a candidate through; if a future change did, fail closed here.
@@ -137,19 +149,10 @@ public sealed partial class ChatExecutor(
             // Nothing admitted served this pass: try the candidates that were out, best first (panic mode).
             if (outs is not null)
             {
-                foreach (var candidate in PanicOrder.Sort(outs, breakers, time.GetUtcNow()))
+                var (winner, stop) = await TryOutsAsync(run, attempts, outs, pass);
+                if (winner is not null || stop)
                 {
-                    if (run.DeadlineHit || run.TriesOf(candidate) > pass)
-                    {
-                        continue;
-                    }
-
-                    var admission = breakers.AdmitInPanic(candidate.Model.Id, candidate.Region);
-                    var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith: null);
-                    if (winner is not null || stop)
-                    {
-                        return winner;
-                    }
+                    return winner;
                 }
             }
 
@@ -225,7 +228,8 @@ public sealed partial class ChatExecutor(
         foreach (var attempt in finished)
         {
             run.Ended(attempt.Candidate, time.GetUtcNow(), attempt.RetryAfter,
-                failedFast: attempt.Outcome == AttemptOutcome.Retryable && attempt.Elapsed < (run.Target.Category?.LatencyBudget ?? DirectModelFastFailure));
+                failedFast: attempt.Outcome == AttemptOutcome.Retryable && attempt.Elapsed < (run.Target.Category?.LatencyBudget ?? DirectModelFastFailure),
+                rateLimitedBlind: attempt.Outcome == AttemptOutcome.RateLimited && attempt.RetryAfter is null);
             switch (attempt.Outcome)
             {
                 case AttemptOutcome.Success or AttemptOutcome.ClientError:
@@ -270,6 +274,53 @@ public sealed partial class ChatExecutor(
             run.Failures.Add($"{attempt.Candidate.Model.Id}@{attempt.Candidate.Region}: {attempt.Failure}");
             LogAttemptFailed(logger, run.RequestId, attempt.Candidate.Model.Id, attempt.Candidate.Region, attempt.Failure);
         }
+    }
+
+    /// <summary>
+    /// Tries once more, in the policy's order, each of <paramref name="home"/> whose last attempt in this request was a
+    /// 429 without Retry-After, while it has retries left (its cool-down is overridden as in panic mode, and the
+    /// response says so).
+    /// </summary>
+    private async Task<(UpstreamAttempt? Winner, bool Stop)> TryRateLimitedAgainAsync(RequestRun run, List<UpstreamAttempt> attempts, IEnumerable<Candidate> home)
+    {
+        foreach (var candidate in home)
+        {
+            if (run.DeadlineHit || !run.RateLimitedBlind(candidate) || run.TriesOf(candidate) >= run.TriesPerCandidate
+                || breakers.StatusOf(candidate.Model.Id, candidate.Region).State == BreakerState.Open)
+            {
+                continue;
+            }
+
+            var (winner, stop) = await TryAsync(run, attempts, candidate, breakers.AdmitInPanic(candidate.Model.Id, candidate.Region), hedgeWith: null, immediate: true);
+            if (winner is not null || stop)
+            {
+                return (winner, stop);
+            }
+        }
+
+        return (null, false);
+    }
+
+    /// <summary>Panic mode: tries <paramref name="outs"/>, best first, each at most once per pass.</summary>
+    private async Task<(UpstreamAttempt? Winner, bool Stop)> TryOutsAsync(
+        RequestRun run, List<UpstreamAttempt> attempts, List<(Candidate Candidate, BreakerAdmission Admission)> outs, int pass)
+    {
+        foreach (var candidate in PanicOrder.Sort(outs, breakers, time.GetUtcNow()))
+        {
+            if (run.DeadlineHit || run.TriesOf(candidate) > pass)
+            {
+                continue;
+            }
+
+            var admission = breakers.AdmitInPanic(candidate.Model.Id, candidate.Region);
+            var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith: null);
+            if (winner is not null || stop)
+            {
+                return (winner, stop);
+            }
+        }
+
+        return (null, false);
     }
 
     /// <summary>

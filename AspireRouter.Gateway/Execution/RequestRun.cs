@@ -56,21 +56,25 @@ internal sealed record RequestRun(
     {
         _tries ??= [];
         var tried = _tries.GetValueOrDefault(candidate);
-        _tries[candidate] = (tried.Count + 1, tried.EndedAt, tried.RetryAfter, false);
+        _tries[candidate] = (tried.Count + 1, tried.EndedAt, tried.RetryAfter, false, false);
     }
 
     /// <summary>
-    /// Remembers when an attempt on <paramref name="candidate"/> ended, the Retry-After it came with, and whether it
-    /// failed fast (a 5xx or connection error within the latency budget, worth retrying at once).
+    /// Remembers when an attempt on <paramref name="candidate"/> ended, the Retry-After it came with, whether it
+    /// failed fast (a 5xx or connection error within the latency budget, worth retrying at once) and whether it was a
+    /// 429 without Retry-After (its cool-down a guess).
     /// </summary>
-    public void Ended(Candidate candidate, DateTimeOffset at, TimeSpan? retryAfter, bool failedFast)
+    public void Ended(Candidate candidate, DateTimeOffset at, TimeSpan? retryAfter, bool failedFast, bool rateLimitedBlind)
     {
         _tries ??= [];
-        _tries[candidate] = (TriesOf(candidate), at, retryAfter, failedFast);
+        _tries[candidate] = (TriesOf(candidate), at, retryAfter, failedFast, rateLimitedBlind);
     }
 
     /// <summary>The last attempt on <paramref name="candidate"/> failed fast.</summary>
     public bool FailedFast(Candidate candidate) => _tries is not null && _tries.TryGetValue(candidate, out var tried) && tried.FailedFast;
+
+    /// <summary>The last attempt on <paramref name="candidate"/> was a 429 without Retry-After.</summary>
+    public bool RateLimitedBlind(Candidate candidate) => _tries is not null && _tries.TryGetValue(candidate, out var tried) && tried.RateLimitedBlind;
 
     /// <summary>When the last attempt on <paramref name="candidate"/> ended, and the provider's Retry-After.</summary>
     public (DateTimeOffset EndedAt, TimeSpan? RetryAfter) LastTry(Candidate candidate)
@@ -83,5 +87,5 @@ internal sealed record RequestRun(
 
     private List<string>? _failures;
     private Dictionary<Candidate, string>? _skipped;
-    private Dictionary<Candidate, (int Count, DateTimeOffset EndedAt, TimeSpan? RetryAfter, bool FailedFast)>? _tries;
+    private Dictionary<Candidate, (int Count, DateTimeOffset EndedAt, TimeSpan? RetryAfter, bool FailedFast, bool RateLimitedBlind)>? _tries;
 }

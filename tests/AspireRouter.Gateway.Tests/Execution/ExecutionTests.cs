@@ -55,8 +55,10 @@ public sealed class ExecutionTests
             factory.Stub.Hang(model);
         }
 
+        var client = factory.CreateClient(); // the host starts here, outside the measured time
+
         var clock = Stopwatch.StartNew();
-        var response = await Post(factory.CreateClient(), Chat("general"), timeoutMs: 400);
+        var response = await Post(client, Chat("general"), timeoutMs: 400);
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal("deadline_exceeded", await ErrorCode(response));
@@ -98,8 +100,10 @@ public sealed class ExecutionTests
             return Task.FromResult(StubProvider.Completion("glm-5"));
         });
 
+        var client = factory.CreateClient(); // the host starts here, outside the measured time
+
         var clock = Stopwatch.StartNew();
-        var response = await Post(factory.CreateClient(), Chat("glm-5"));
+        var response = await Post(client, Chat("glm-5"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("3", Header(response, "X-AspireRouter-Attempts"));
@@ -224,9 +228,10 @@ public sealed class ExecutionTests
     {
         using var factory = new GatewayFactory();
         factory.Stub.On("glm-5", HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(120));
+        var client = factory.CreateClient(); // the host starts here, outside the measured time
 
         var clock = Stopwatch.StartNew();
-        var response = await Post(factory.CreateClient(), Chat("glm-5"), timeoutMs: 2_000);
+        var response = await Post(client, Chat("glm-5"), timeoutMs: 2_000);
 
         // Both regions' endpoints said 429 with a Retry-After past the deadline: not waited for, and the client is told
         // to come back when the provider said (a 429 of ours, which SDKs honour), not handed a timeout.
@@ -315,8 +320,10 @@ public sealed class ExecutionTests
             return StubProvider.Completion("qwen-3-8b");
         });
 
+        var client = factory.CreateClient(); // the host starts here, outside the measured time
+
         var clock = Stopwatch.StartNew();
-        var response = await Post(factory.CreateClient(), Chat("light"));
+        var response = await Post(client, Chat("light"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("deepseek-v4-flash", Header(response, "X-AspireRouter-Model"));
@@ -367,8 +374,10 @@ public sealed class ExecutionTests
         });
         factory.Stub.Hang("qwen-3-8b");
 
+        var client = factory.CreateClient(); // the host starts here, outside the measured time
+
         var clock = Stopwatch.StartNew();
-        var response = await Post(factory.CreateClient(), Chat("light", ""","stream":true"""));
+        var response = await Post(client, Chat("light", ""","stream":true"""));
 
         Assert.Equal("deepseek-v4-flash", Header(response, "X-AspireRouter-Model"));
         Assert.Contains("[DONE]", await response.Content.ReadAsStringAsync());

@@ -200,4 +200,53 @@ public sealed class BrownoutGatewayTests
 
         Assert.InRange(toPrimary, 5, 45); // binomial(200, 0.1): 20 ± 4
     }
+
+    [Fact]
+    public async Task HomeEndpointsThatAnswered429WithoutRetryAfter_AreTriedAgain_BeforeTheOtherRegion()
+    {
+        // Each light model answers its first global call with a 429 without Retry-After (a guessed cool-down of
+        // 0.5–1.5 s follows), then serves; cn serves at once but is 200–400 ms away in a deployment.
+        await using var factory = new GatewayFactory();
+        var calls = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        foreach (var model in LightChain)
+        {
+            factory.Stub.On(model, (request, _) =>
+            {
+                var global = request.RequestUri!.Host.Contains(".global.", StringComparison.Ordinal);
+                return Task.FromResult(global && calls.AddOrUpdate(model, 1, (_, n) => n + 1) == 1
+                    ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("{}", Encoding.UTF8, "application/json") }
+                    : StubProvider.Completion(model));
+            });
+        }
+
+        var response = await PostLightAsync(factory.CreateClient());
+
+        // The three global models are tried (each a 429), then, before leaving the region, tried again in the chain's
+        // order, overriding their cool-downs as in panic mode: the primary serves.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("global", Header(response, "X-AspireRouter-Region"));
+        Assert.Equal("qwen-3-8b", Header(response, "X-AspireRouter-Model"));
+        Assert.Equal("4", Header(response, "X-AspireRouter-Attempts"));
+        Assert.Equal("true", Header(response, "X-AspireRouter-Panic"));
+        Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains(".cn.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HomeEndpointsThatAnswered429WithRetryAfter_AreNotTriedAgain_TheOtherRegionServes()
+    {
+        // A Retry-After is the provider's word: within the request it is not overridden while another region can serve.
+        await using var factory = new GatewayFactory();
+        foreach (var model in LightChain)
+        {
+            factory.Stub.On(model, (request, _) => Task.FromResult(request.RequestUri!.Host.Contains(".global.", StringComparison.Ordinal)
+                ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("{}", Encoding.UTF8, "application/json"), Headers = { RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1)) } }
+                : StubProvider.Completion(model)));
+        }
+
+        var response = await PostLightAsync(factory.CreateClient());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("cn", Header(response, "X-AspireRouter-Region"));
+        Assert.Equal("4", Header(response, "X-AspireRouter-Attempts"));
+    }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using AspireRouter.Contracts.Costs;
 using AspireRouter.CostLedger.Tests.Infrastructure;
+using AspireRouter.CostLedger.Tests.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace AspireRouter.CostLedger.Tests.DeadLetters;

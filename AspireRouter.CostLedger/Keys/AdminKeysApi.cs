@@ -112,14 +112,3 @@ public static class AdminKeysApi
         ApiKeyPublisher.ToRecord(key).AllowedCategories, key.Residency, key.RequestsPerMinute, key.TokensPerMinute,
         key.DailyBudgetUsd, key.MonthlyBudgetUsd, key.CreatedAt, key.RevokedAt);
 }
-
-public sealed record CreateApiKeyRequest(string? Team, string? Name, IReadOnlyList<string>? AllowedCategories, string? Residency, int? RequestsPerMinute, int? TokensPerMinute,
-    decimal? DailyBudgetUsd = null, decimal? MonthlyBudgetUsd = null);
-
-/// <summary>A new key: <see cref="Secret"/> is shown here once and never again.</summary>
-public sealed record CreatedApiKey(string Secret, ApiKeyView Key);
-
-public sealed record ApiKeyView(string Id, string Team, string Name, string Prefix, IReadOnlyList<string> AllowedCategories, string? Residency,
-    int? RequestsPerMinute, int? TokensPerMinute, decimal? DailyBudgetUsd, decimal? MonthlyBudgetUsd, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
-
-public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> Keys);

@@ -12,7 +12,7 @@ public static class AdminKeysApi
 {
     public static IEndpointRouteBuilder MapAdminKeysApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/admin/keys").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var api = app.MapGroup("/v1/admin/keys").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().AddEndpointFilter<SchemaReadyFilter>();
         api.MapPost("/", CreateAsync).WithName("CreateApiKey").WithSummary("Issues a key; its secret is in this response only.");
         api.MapGet("/", ListAsync).WithName("ListApiKeys").WithSummary("Lists keys (optionally of one team), without secrets.");
         api.MapDelete("/{id}", RevokeAsync).WithName("RevokeApiKey").WithSummary("Revokes a key; every gateway refuses it within seconds.");

@@ -1,3 +1,4 @@
+using AspireRouter.AppHost.Deployment;
 using AspireRouter.AppHost.Gateways;
 using AspireRouter.AppHost.Infrastructure;
 using AspireRouter.AppHost.Ledger;
@@ -17,6 +18,7 @@ var ledgerDb = builder.AddPostgresDatabase("postgres", "ledgerdb", infrastructur
 // Parameters
 var simulatorApiKey = builder.AddSimulatorApiKey();
 var adminKey = builder.AddAdminKey();
+var gatewayReplicas = builder.GetGatewayReplicas();
 
 // Provider simulators: OpenAI-compatible stand-ins for every provider, one per region, with fault-injection commands.
 var providersGlobal = builder.AddProviderSimulator("providers-global", Regions.Global, port: 5090, simulatorApiKey);
@@ -25,7 +27,7 @@ var providersCn = builder.AddProviderSimulator("providers-cn", Regions.Cn, port:
 // Real endpoints where configured (always when publishing), the simulators elsewhere.
 var providers = ProviderEndpoints.Create(builder, simulatorApiKey, providersGlobal, providersCn);
 
-// Gateways: one per region, sharing Redis (breakers, latency, budgets, virtual keys, rate limits); run mode also takes the
+// Gateways: one per region (published: its own Azure location, replicas, the cost spool on a volume), sharing Redis (breakers, latency, budgets, virtual keys, rate limits); run mode also takes the
 // local development key. The AppHost's Registry section (e.g. Registry:Categories:regional-cn:FallbackToGlobal) reaches
 // both gateways and the probe; provider endpoints are set after it, from Providers:{id}:{region}. Its Budgets section
 // (one schema, AspireRouter.Contracts/Budgets) reaches both gateways, which enforce it, and the ledger, which reports it.
@@ -34,26 +36,32 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfil
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Global)
+    .WithDeploymentLocation("westeurope")
+    .WithPublishedReplicas(gatewayReplicas)
+    .WithCostSpoolVolume()
     .WithGatewayAuth()
     .WithReference(redis).WaitFor(redis)
     .WithConfigurationSection("Registry")
     .WithProviderEndpoints(providers, Regions.Global)
     .WithConfigurationSection("Latency")
     .WithConfigurationSection("Budgets")
-    .WithHttpHealthCheck("/health");
+    .WithHealthProbes();
 
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileName: null)
     .WithLocalHttpEndpoint(5081)
     .WithExternalHttpEndpoints()
     .WithAppHostEnvironment()
     .WithEnvironment("Gateway__Region", Regions.Cn)
+    .WithDeploymentLocation("eastasia")
+    .WithPublishedReplicas(gatewayReplicas)
+    .WithCostSpoolVolume()
     .WithGatewayAuth()
     .WithReference(redis).WaitFor(redis)
     .WithConfigurationSection("Registry")
     .WithProviderEndpoints(providers, Regions.Cn)
     .WithConfigurationSection("Latency")
     .WithConfigurationSection("Budgets")
-    .WithHttpHealthCheck("/health");
+    .WithHealthProbes();
 
 // Health probe: two replicas, one leader at a time (Redis lease); probes every model in every region, writes the shared latency window.
 builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProfileName: null)
@@ -65,12 +73,13 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithInRegionProviderEndpoints(providers)
     .WithConfigurationSection("Latency")
     .WithConfigurationSection("HealthProbe")
-    .WithHttpHealthCheck("/health");
+    .WithHealthProbes();
 
 // Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, the virtual keys' admin API,
 // and dashboard commands to list and replay its dead letters.
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
+    .WithExternalHttpEndpoints() // the admin API (first key, key rotation) and spend reports, each behind its key
     .WithAppHostEnvironment()
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledgerDb).WaitFor(ledgerDb)
@@ -78,6 +87,6 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithLedgerReportAccess()
     .WithDeadLetterCommands(adminKey)
     .WithConfigurationSection("Budgets")
-    .WithHttpHealthCheck("/health");
+    .WithHealthProbes();
 
 builder.Build().Run();

@@ -8,7 +8,7 @@ public static class BudgetsApi
 {
     public static IEndpointRouteBuilder MapBudgetsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1").WithTags("Spend").AddEndpointFilter<ReportScopeFilter>()
+        app.MapGroup("/v1").WithTags("Spend").AddEndpointFilter<SchemaReadyFilter>().AddEndpointFilter<ReportScopeFilter>()
             .MapGet("/budgets", GetBudgetsAsync).WithName("GetBudgets").WithSummary("Each team's spend against its daily and monthly budget.");
         return app;
     }

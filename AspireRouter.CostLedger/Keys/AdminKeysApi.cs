@@ -12,7 +12,7 @@ public static class AdminKeysApi
 {
     public static IEndpointRouteBuilder MapAdminKeysApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1/admin/keys").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        var api = app.MapGroup("/v1/admin/keys").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().AddEndpointFilter<SchemaReadyFilter>();
         api.MapPost("/", CreateAsync).WithName("CreateApiKey").WithSummary("Issues a key; its secret is in this response only.");
         api.MapGet("/", ListAsync).WithName("ListApiKeys").WithSummary("Lists keys (optionally of one team), without secrets.");
         api.MapDelete("/{id}", RevokeAsync).WithName("RevokeApiKey").WithSummary("Revokes a key; every gateway refuses it within seconds.");
@@ -112,14 +112,3 @@ public static class AdminKeysApi
         ApiKeyPublisher.ToRecord(key).AllowedCategories, key.Residency, key.RequestsPerMinute, key.TokensPerMinute,
         key.DailyBudgetUsd, key.MonthlyBudgetUsd, key.CreatedAt, key.RevokedAt);
 }
-
-public sealed record CreateApiKeyRequest(string? Team, string? Name, IReadOnlyList<string>? AllowedCategories, string? Residency, int? RequestsPerMinute, int? TokensPerMinute,
-    decimal? DailyBudgetUsd = null, decimal? MonthlyBudgetUsd = null);
-
-/// <summary>A new key: <see cref="Secret"/> is shown here once and never again.</summary>
-public sealed record CreatedApiKey(string Secret, ApiKeyView Key);
-
-public sealed record ApiKeyView(string Id, string Team, string Name, string Prefix, IReadOnlyList<string> AllowedCategories, string? Residency,
-    int? RequestsPerMinute, int? TokensPerMinute, decimal? DailyBudgetUsd, decimal? MonthlyBudgetUsd, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
-
-public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> Keys);

@@ -16,7 +16,7 @@ namespace AspireRouter.CostLedger.Keys;
 /// Failures are retried at the next check.
 /// </summary>
 public sealed partial class ApiKeySyncService(
-    IServiceScopeFactory scopes, ApiKeyPublisher publisher, IConnectionMultiplexer redis, IOptions<AdminOptions> options, TimeProvider time,
+    IServiceScopeFactory scopes, LedgerSchema schema, ApiKeyPublisher publisher, IConnectionMultiplexer redis, IOptions<AdminOptions> options, TimeProvider time,
     ILogger<ApiKeySyncService> logger) : BackgroundService
 {
     private string? _runId;
@@ -25,6 +25,16 @@ public sealed partial class ApiKeySyncService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // No key table before the migrations: querying it would only log "relation api_keys does not exist".
+        try
+        {
+            await schema.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

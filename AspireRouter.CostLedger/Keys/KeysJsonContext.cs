@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AspireRouter.Contracts.Keys;
 
 namespace AspireRouter.CostLedger.Keys;
 

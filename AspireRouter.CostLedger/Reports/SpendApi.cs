@@ -16,7 +16,7 @@ public static class SpendApi
 
     public static IEndpointRouteBuilder MapSpendApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1").WithTags("Spend").AddEndpointFilter<ReportScopeFilter>();
+        var api = app.MapGroup("/v1").WithTags("Spend").AddEndpointFilter<SchemaReadyFilter>().AddEndpointFilter<ReportScopeFilter>();
         api.MapGet("/spend", GetSpendAsync).WithName("GetSpend").WithSummary("Spend totals over [from, to) grouped by team, user, feature, category, model, region or day.");
         api.MapGet("/spend.csv", GetSpendCsvAsync).WithName("GetSpendCsv").WithSummary("The same report as CSV.");
         api.MapGet("/spend/savings", GetSavingsAsync).WithName("GetSavings").WithSummary("Saving against sending each category's traffic to its most expensive chain model.");

@@ -17,6 +17,12 @@ public sealed class CostOptions
     public string SpoolDirectory { get; set; } = Path.Combine(".data", "cost-spool");
 
     /// <summary>
+    /// Appends the machine name (a container's host name, one per replica) to the spool directory, so replicas that
+    /// mount one shared volume never write the same files. Default false (one process per region and machine).
+    /// </summary>
+    public bool SpoolPerInstance { get; set; }
+
+    /// <summary>
     /// Events waiting in memory for the emitter; past this an event goes straight to the spooler's buffer
     /// (<see cref="SpoolQueueCapacity"/>). Default 10 000.
     /// </summary>

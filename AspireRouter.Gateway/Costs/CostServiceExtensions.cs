@@ -13,8 +13,8 @@ public static class CostServiceExtensions
         builder.Services.AddSingleton<CostAccountant>();
         builder.Services.AddSingleton<CostRecorder>();
         builder.Services.AddSingleton<CostLoss>();
-        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CostSpool>(sp, Path.Combine(
-            Path.GetFullPath(sp.GetRequiredService<IOptions<CostOptions>>().Value.SpoolDirectory, sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CostSpool>(sp, SpoolDirectory(
+            sp.GetRequiredService<IOptions<CostOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Region)));
         // The spooler is registered before the emitter, so it stops after it and writes what the emitter hands over last.
         builder.Services.AddSingleton<CostSpooler>();
@@ -23,5 +23,12 @@ public static class CostServiceExtensions
         builder.Services.AddHostedService<CostEmitterService>();
         builder.Services.AddHealthChecks().AddCheck<CostEventsHealthCheck>("cost-events");
         return builder;
+    }
+
+    /// <summary>The spool of this process: <c>{SpoolDirectory}/{region}</c>, plus the machine name with <c>SpoolPerInstance</c>.</summary>
+    internal static string SpoolDirectory(CostOptions options, string contentRoot, string region)
+    {
+        var directory = Path.Combine(Path.GetFullPath(options.SpoolDirectory, contentRoot), region);
+        return options.SpoolPerInstance ? Path.Combine(directory, Environment.MachineName) : directory;
     }
 }

@@ -61,12 +61,18 @@ public sealed class LedgerHarness : IAsyncDisposable
     }
 
     /// <summary>Starts (or starts again, as a new process would: a new consumer name) the ledger.</summary>
-    public HttpClient StartLedger(string? consumerName = null)
+    public HttpClient StartLedger(string? consumerName = null, ILoggerProvider? logs = null)
     {
-        var settings = new Dictionary<string, string>(_settings) { ["Ingestion:ConsumerName"] = consumerName ?? $"ledger-{Guid.NewGuid():N}" };
-        _factory = new LedgerFactory(settings);
+        _factory = CreateReplica(consumerName, logs);
         return _factory.CreateClient();
     }
+
+    /// <summary>
+    /// A ledger process on the same databases, started by its first client or <c>Services</c> (a replica of its own
+    /// consumer name); the caller disposes it. <paramref name="logs"/> captures its Information and higher entries.
+    /// </summary>
+    public WebApplicationFactory<Program> CreateReplica(string? consumerName = null, ILoggerProvider? logs = null) =>
+        new LedgerFactory(new Dictionary<string, string>(_settings) { ["Ingestion:ConsumerName"] = consumerName ?? $"ledger-{Guid.NewGuid():N}" }, logs);
 
     public async Task StopLedgerAsync()
     {
@@ -160,7 +166,7 @@ public sealed class LedgerHarness : IAsyncDisposable
         await _redis.DisposeAsync();
     }
 
-    private sealed class LedgerFactory(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+    private sealed class LedgerFactory(IReadOnlyDictionary<string, string> settings, ILoggerProvider? logs) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -169,7 +175,14 @@ public sealed class LedgerHarness : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            if (logs is null)
+            {
+                builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+                return;
+            }
+
+            builder.UseSetting("Logging:LogLevel:Default", "Information");
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Information).AddProvider(logs));
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Breakers;
@@ -65,33 +64,4 @@ internal static class BreakerTestKit
         breakers.AdmitAsync(model, Region).AsTask();
 
     public static BreakerStatus StatusOf(this ICircuitBreakers breakers, string model = Model) => breakers.StatusOf(model, Region);
-}
-
-/// <summary>Keeps what was logged, to assert on event ids.</summary>
-internal sealed class ListLogger<T> : ILogger<T>
-{
-    public ConcurrentQueue<(LogLevel Level, EventId Id, string Message)> Entries { get; } = new();
-
-    public int Count(int eventId) => Entries.Count(e => e.Id.Id == eventId);
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Entries.Enqueue((logLevel, eventId, formatter(state, exception)));
-}
-
-/// <summary>Captures every log entry of a host (the in-process gateway).</summary>
-internal sealed class ListLoggerProvider : ILoggerProvider
-{
-    private readonly ListLogger<object> _logger = new();
-
-    public ConcurrentQueue<(LogLevel Level, EventId Id, string Message)> Entries => _logger.Entries;
-
-    public ILogger CreateLogger(string categoryName) => _logger;
-
-    public void Dispose()
-    {
-    }
 }

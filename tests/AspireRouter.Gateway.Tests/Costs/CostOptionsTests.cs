@@ -14,6 +14,18 @@ public sealed class CostOptionsTests
     }
 
     [Fact]
+    public void SpoolDirectory_IsPerRegion_AndPerInstanceWhenReplicasShareAVolume()
+    {
+        var shared = CostServiceExtensions.SpoolDirectory(new CostOptions { SpoolDirectory = "/data/spool" }, "/app", "cn");
+        var perInstance = CostServiceExtensions.SpoolDirectory(
+            new CostOptions { SpoolDirectory = "/data/spool", SpoolPerInstance = true }, "/app", "cn");
+
+        Assert.Equal(Path.Combine("/data/spool", "cn"), shared);
+        Assert.Equal(Path.Combine("/data/spool", "cn", Environment.MachineName), perInstance);
+        Assert.Equal(Path.Combine("/app", ".data", "cost-spool", "global"), CostServiceExtensions.SpoolDirectory(new CostOptions(), "/app", "global"));
+    }
+
+    [Fact]
     public void Costs_BadTimings_AreRejected_QuotingTheValues()
     {
         var result = new CostOptionsRulesValidator().Validate(null, new CostOptions { RedisTimeout = TimeSpan.Zero, ReplayInterval = TimeSpan.FromDays(1) });

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Configuration;
+
+namespace AspireRouter.AppHost.Deployment;
+
+/// <summary>
+/// What a published service needs in Azure Container Apps and nothing changes when running: health probes, replicas, the
+/// gateways' cost spool on a volume, and the Azure region each gateway is deployed to.
+/// </summary>
+public static class DeploymentExtensions
+{
+    /// <summary>Where a published gateway's cost spool volume is mounted.</summary>
+    public const string SpoolMountPath = "/data/spool";
+
+    /// <summary>
+    /// The user the .NET SDK's container images run as (<c>app</c>, uid and gid 1654): the spool volume must be writable
+    /// by it (Azure Files mount options <c>uid=1654,gid=1654</c>, see docs/operations.md).
+    /// </summary>
+    public const int ContainerUserId = 1654;
+
+    /// <summary>Gateway replicas when published: <c>Deployment:GatewayReplicas</c>, default 2.</summary>
+    public const string GatewayReplicasKey = "Deployment:GatewayReplicas";
+
+    /// <summary>
+    /// Run mode: the dashboard's health check on <c>/health</c>. Publish mode: a liveness probe on <c>/alive</c> (the
+    /// process answers) and a readiness probe on <c>/health</c> (its dependencies answer), which Container Apps polls.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithHealthProbes(this IResourceBuilder<ProjectResource> project)
+    {
+        if (project.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            return project.WithHttpHealthCheck("/health");
+        }
+
+#pragma warning disable ASPIREPROBES001 // Probes are evaluation API in Aspire 13; they are what a deployment target reads.
+        return project
+            .WithHttpProbe(ProbeType.Liveness, "/alive", initialDelaySeconds: 5, periodSeconds: 10)
+            .WithHttpProbe(ProbeType.Readiness, "/health", initialDelaySeconds: 5, periodSeconds: 10);
+#pragma warning restore ASPIREPROBES001
+    }
+
+    /// <summary>Publish mode: <paramref name="replicas"/> replicas; run mode keeps one process on its fixed port.</summary>
+    public static IResourceBuilder<ProjectResource> WithPublishedReplicas(this IResourceBuilder<ProjectResource> project, int replicas) =>
+        project.ApplicationBuilder.ExecutionContext.IsPublishMode ? project.WithReplicas(replicas) : project;
+
+    /// <summary>The configured gateway replicas when published (<see cref="GatewayReplicasKey"/>, at least 1, default 2).</summary>
+    public static int GetGatewayReplicas(this IDistributedApplicationBuilder builder)
+    {
+        var replicas = builder.Configuration.GetValue(GatewayReplicasKey, 2);
+        return replicas >= 1
+            ? replicas
+            : throw new DistributedApplicationException($"{GatewayReplicasKey} must be at least 1; got {replicas}.");
+    }
+
+    /// <summary>
+    /// Publish mode: the gateway's cost spool on the volume <c>{name}-spool</c> at <see cref="SpoolMountPath"/>, one
+    /// directory per replica (the volume is shared by every replica), so events spooled while Redis is down survive a
+    /// restart of the container. Run mode keeps the spool under the project's <c>.data</c>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithCostSpoolVolume(this IResourceBuilder<ProjectResource> gateway)
+    {
+        if (gateway.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            return gateway;
+        }
+
+        return gateway
+            .WithAnnotation(new ContainerMountAnnotation($"{gateway.Resource.Name}-spool", SpoolMountPath, ContainerMountType.Volume, isReadOnly: false))
+            .WithEnvironment("Costs__SpoolDirectory", SpoolMountPath)
+            .WithEnvironment("Costs__SpoolPerInstance", "true");
+    }
+
+    /// <summary>
+    /// The Azure region the gateway is deployed to, as the parameter <c>{name}-location</c> (default
+    /// <paramref name="defaultLocation"/>) and the environment variable <c>Deployment__Location</c>: each regional
+    /// gateway names its region explicitly, in the manifest and in its own configuration.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDeploymentLocation(this IResourceBuilder<ProjectResource> gateway, string defaultLocation)
+    {
+        var name = $"{gateway.Resource.Name}-location";
+        var builder = gateway.ApplicationBuilder;
+        var value = builder.Configuration[$"Parameters:{name}"] is { Length: > 0 } configured ? configured : defaultLocation;
+        var location = builder.AddParameter(name, value, publishValueAsDefault: true)
+            .WithDescription($"Azure region of {gateway.Resource.Name}'s Container Apps environment (e.g. {defaultLocation}).");
+        return gateway.WithEnvironment("Deployment__Location", location);
+    }
+}

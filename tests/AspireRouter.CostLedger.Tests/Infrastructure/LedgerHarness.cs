@@ -142,7 +142,8 @@ public sealed class LedgerHarness : IAsyncDisposable
     /// <summary>
     /// Waits for a pass of the stream trimmer that starts after this call: the same pass trims the dead-letter stream just
     /// after <c>ar:costs</c>, so a dead letter older than the retention, added now, is gone once a pass has run; two such
-    /// markers, one after the other, mean a whole pass (both trims) ran after the call.
+    /// markers, one after the other, mean a whole pass (both trims) ran after the call. The markers' ids are the oldest
+    /// possible (1-0, 2-0, …): for a test whose dead-letter stream holds no real entries.
     /// </summary>
     public async Task TrimPassAsync()
     {

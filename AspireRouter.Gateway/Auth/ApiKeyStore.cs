@@ -63,6 +63,9 @@ public sealed partial class ApiKeyStore(Func<IConnectionMultiplexer> connect, IO
         }
     }
 
+    /// <summary>Whether the copy holds <paramref name="secret"/>'s key (revoked or not): it is then checked without Redis.</summary>
+    internal bool Holds(string secret) => _keys.ContainsKey(ApiKeySecrets.Hash(secret));
+
     /// <summary>
     /// Reloads the copy: every record Redis holds replaces the cached one; a cached key Redis does not hold is kept.
     /// On failure the copy is kept as it is.

@@ -85,7 +85,7 @@ public sealed class CostChaosEndToEndTests(AspireRouterAppFixture fixture, ITest
         Assert.All(succeeded, s => Assert.True(s.ReportedCost is > 0, $"{s.RequestId} reported no cost."));
         Assert.Contains(succeeded, s => s.Model == "deepseek-v4-flash");
 
-        var rows = await WaitForLedgerAsync(team, succeeded.Count);
+        var rows = await WaitForLedgerAsync(team, succeeded.Count, global, cn);
         var successRows = rows.Where(r => r.Outcome == "success").ToList();
         Assert.Equal(successRows.Count, successRows.Select(r => r.RequestId).Distinct().Count());
         Assert.Equal(succeeded.Select(s => s.RequestId).Order(), successRows.Select(r => r.RequestId).Order());
@@ -139,15 +139,8 @@ public sealed class CostChaosEndToEndTests(AspireRouterAppFixture fixture, ITest
         return line is null ? null : decimal.Parse(line[CostComment.Length..], CultureInfo.InvariantCulture);
     }
 
-    private static async Task WaitForRequestsAsync(ConcurrentBag<Sent> results, int count)
-    {
-        var clock = Stopwatch.StartNew();
-        while (results.Count < count)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"Only {results.Count} of {count} requests answered in 2 minutes.");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForRequestsAsync(ConcurrentBag<Sent> results, int count) =>
+        Eventually.ValueAsync(() => Task.FromResult(results.Count), answered => answered >= count, $"{count} requests answered", TimeSpan.FromMinutes(2));
 
     /// <summary>Restarts Redis through Aspire's command (as the dashboard does) and proves it by the server's new run id.</summary>
     private async Task RestartRedisAsync()
@@ -156,13 +149,8 @@ public sealed class CostChaosEndToEndTests(AspireRouterAppFixture fixture, ITest
         var before = await RedisRunIdAsync(connection);
         await ExecuteAsync("redis", KnownResourceCommands.RestartCommand);
         await WaitHealthyAsync("redis");
-        var clock = Stopwatch.StartNew();
-        string? after;
-        while ((after = await RedisRunIdAsync(connection)) is null || after == before)
-        {
-            Assert.True(clock.Elapsed < RestartTimeout, "Redis did not come back with a new run id.");
-            await Task.Delay(200);
-        }
+        await Eventually.TrueAsync(async () => await RedisRunIdAsync(connection) is { } after && after != before,
+            "Redis to come back with a new run id", RestartTimeout, TimeSpan.FromMilliseconds(200));
     }
 
     private static async Task<string?> RedisRunIdAsync(string connection)
@@ -185,13 +173,8 @@ public sealed class CostChaosEndToEndTests(AspireRouterAppFixture fixture, ITest
         var before = await PostgresStartTimeAsync();
         await ExecuteAsync("postgres", KnownResourceCommands.RestartCommand);
         await WaitHealthyAsync("postgres");
-        var clock = Stopwatch.StartNew();
-        DateTime? after;
-        while ((after = await PostgresStartTimeAsync()) is null || after == before)
-        {
-            Assert.True(clock.Elapsed < RestartTimeout, "PostgreSQL did not come back with a new start time.");
-            await Task.Delay(200);
-        }
+        await Eventually.TrueAsync(async () => await PostgresStartTimeAsync() is { } after && after != before,
+            "PostgreSQL to come back with a new start time", RestartTimeout, TimeSpan.FromMilliseconds(200));
     }
 
     private async Task<DateTime?> PostgresStartTimeAsync()
@@ -254,27 +237,28 @@ public sealed class CostChaosEndToEndTests(AspireRouterAppFixture fixture, ITest
 
     private sealed record Row(string RequestId, decimal CostUsd, string Outcome);
 
-    /// <summary>Waits until the ledger holds at least <paramref name="successes"/> successful rows of the team and stays still.</summary>
-    private async Task<List<Row>> WaitForLedgerAsync(string team, int successes)
+    /// <summary>
+    /// Waits until the ledger holds at least <paramref name="successes"/> successful rows of the team, then until a request
+    /// sent after them through each gateway (another team's) is in the ledger too: a late row of the team (a duplicate,
+    /// a billed failure still on its way) would have landed by then.
+    /// </summary>
+    private async Task<List<Row>> WaitForLedgerAsync(string team, int successes, params HttpClient[] gateways)
     {
         var clock = Stopwatch.StartNew();
-        List<Row> rows;
-        while (true)
-        {
-            rows = await ReadRowsAsync(team);
-            var count = rows.Count(r => r.Outcome == "success");
-            if (count >= successes || clock.Elapsed > LedgerCatchUpTimeout)
-            {
-                break;
-            }
-
-            await Task.Delay(500);
-        }
-
+        var rows = await Eventually.ValueAsync(() => ReadRowsAsync(team), r => r.Count(row => row.Outcome == "success") >= successes,
+            $"{successes} successful ledger rows of team {team}", LedgerCatchUpTimeout, TimeSpan.FromMilliseconds(500));
         output.WriteLine($"ledger: {rows.Count} rows after {clock.Elapsed.TotalSeconds:0.0} s of catching up");
 
-        // A late duplicate would show here as a changed count: let a few more batches land.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        var marker = team + "-m";
+        var markers = new List<Sent>();
+        for (var i = 0; i < gateways.Length; i++)
+        {
+            markers.Add(await SendAsync(gateways[i], marker, i));
+            Assert.Equal(HttpStatusCode.OK, markers[^1].Status);
+        }
+
+        await Eventually.TrueAsync(async () => (await ReadRowsAsync(marker)).Count == markers.Count, "the later requests in the ledger", LedgerCatchUpTimeout,
+            TimeSpan.FromMilliseconds(500));
         return await ReadRowsAsync(team);
     }
 

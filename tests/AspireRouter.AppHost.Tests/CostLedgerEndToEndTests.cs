@@ -40,26 +40,14 @@ public sealed class CostLedgerEndToEndTests(AspireRouterAppFixture fixture, ITes
 
         await using var ledger = new NpgsqlConnection(await fixture.GetConnectionStringAsync("ledgerdb"));
         await ledger.OpenAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        long rows;
-        decimal sum;
-        while (true)
+        var (rows, sum) = await Eventually.ValueAsync(async () =>
         {
             await using var query = new NpgsqlCommand("SELECT count(*), coalesce(sum(cost_usd), 0) FROM cost_entries WHERE team = @team", ledger);
             query.Parameters.AddWithValue("team", team);
-            await using (var reader = await query.ExecuteReaderAsync())
-            {
-                await reader.ReadAsync();
-                (rows, sum) = (reader.GetInt64(0), reader.GetDecimal(1));
-            }
-
-            if (rows == Count || DateTime.UtcNow > deadline)
-            {
-                break;
-            }
-
-            await Task.Delay(250);
-        }
+            await using var reader = await query.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            return (Rows: reader.GetInt64(0), Sum: reader.GetDecimal(1));
+        }, r => r.Rows >= Count, $"{Count} ledger rows of team {team}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
 
         output.WriteLine($"{rows} rows for {Count} events ({Count + Count / 3} stream entries) with replays.");
         Assert.Equal(Count, rows);
@@ -116,23 +104,14 @@ public sealed class CostLedgerEndToEndTests(AspireRouterAppFixture fixture, ITes
                 JsonSerializer.Serialize(cost, CostJsonContext.Default.RequestCostRecorded));
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var row = await Eventually.FirstAsync(async () =>
         {
             using var report = await client.GetFromJsonAsync<JsonDocument>(
                 $"/v1/spend?groupBy=team&from={DateTimeOffset.UtcNow.AddHours(-1):O}&to={DateTimeOffset.UtcNow.AddHours(1):O}".Replace("+", "%2B", StringComparison.Ordinal));
-            var row = report!.RootElement.GetProperty("groups").EnumerateArray()
-                .FirstOrDefault(g => g.GetProperty("key").GetString() == team);
-            if (row.ValueKind == JsonValueKind.Object)
-            {
-                Assert.Equal(0.000123m, row.GetProperty("costUsd").GetDecimal());
-                Assert.Equal(1, row.GetProperty("requests").GetInt64());
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The event did not reach the ledger within 30 s.");
-            await Task.Delay(200);
-        }
+            return report!.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.Clone()).ToList().AsEnumerable();
+        }, g => g.GetProperty("key").GetString() == team, "the event to reach the ledger's spend report", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        Assert.Equal(0.000123m, row.GetProperty("costUsd").GetDecimal());
+        Assert.Equal(1, row.GetProperty("requests").GetInt64());
     }
 
     [Fact]

@@ -67,13 +67,8 @@ public sealed class HealthProbeEndToEndTests(AspireRouterAppFixture fixture, ITe
         await using var redis = await ConnectionMultiplexer.ConnectAsync((await fixture.GetConnectionStringAsync("redis"))!);
         var database = redis.GetDatabase();
 
-        var wait = Stopwatch.StartNew();
-        string? leader;
-        while ((leader = await database.StringGetAsync(LeaderKey)) is null)
-        {
-            Assert.True(wait.Elapsed < TimeSpan.FromSeconds(60), "No probe replica took the lease.");
-            await Task.Delay(200);
-        }
+        string leader = (await Eventually.ValueAsync(() => database.StringGetAsync(LeaderKey), value => value.HasValue, "a probe replica to take the lease",
+            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200)))!;
 
         // The holder id is "{machine}:{pid}:{guid}".
         var pid = int.Parse(leader.Split(':')[^2], System.Globalization.CultureInfo.InvariantCulture);
@@ -84,12 +79,8 @@ public sealed class HealthProbeEndToEndTests(AspireRouterAppFixture fixture, ITe
         }
 
         var killed = Stopwatch.StartNew();
-        string? next;
-        while ((next = await database.StringGetAsync(LeaderKey)) is null || next == leader)
-        {
-            Assert.True(killed.Elapsed < AspireRouterAppFixture.ProbeLeaseTime * 4, $"No replica took over within {killed.Elapsed}.");
-            await Task.Delay(50);
-        }
+        string next = (await Eventually.ValueAsync(() => database.StringGetAsync(LeaderKey), value => value.HasValue && value != leader, "another replica to take over",
+            AspireRouterAppFixture.ProbeLeaseTime * 4, TimeSpan.FromMilliseconds(50)))!;
 
         var takeover = killed.Elapsed;
         output.WriteLine($"leader {leader} killed; {next} took over after {takeover.TotalSeconds:0.00} s (lease {AspireRouterAppFixture.ProbeLeaseTime.TotalSeconds} s)");
@@ -131,23 +122,8 @@ public sealed class HealthProbeEndToEndTests(AspireRouterAppFixture fixture, ITe
         return response.Headers.GetValues("X-AspireRouter-Model").Single();
     }
 
-    private static async Task<Status> WaitForAsync(HttpClient gateway, Func<Status, bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        Status? last = null;
-        while (deadline.Elapsed < timeout)
-        {
-            last = await ReadAsync(gateway);
-            if (condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"Status of {Slowed} did not reach the condition within {timeout}; last: {last}.");
-    }
+    private static Task<Status> WaitForAsync(HttpClient gateway, Func<Status, bool> condition, TimeSpan timeout) =>
+        Eventually.ValueAsync(() => ReadAsync(gateway), condition, $"the status of {Slowed} to reach the condition", timeout, TimeSpan.FromMilliseconds(200));
 
     private static async Task<Status> ReadAsync(HttpClient gateway)
     {

@@ -96,13 +96,8 @@ public sealed class KeysThroughRedisLossEndToEndTests(AspireRouterAppFixture fix
     /// <summary>Waits until Redis answers with a run id other than <paramref name="before"/>; the clock starts when it does.</summary>
     private static async Task<Stopwatch> WaitForNewRedisAsync(string connection, string? before)
     {
-        var clock = Stopwatch.StartNew();
-        while (await RunIdAsync(connection) is not { } after || after == before)
-        {
-            Assert.True(clock.Elapsed < RestartTimeout, "Redis did not come back with a new run id.");
-            await Task.Delay(50);
-        }
-
+        await Eventually.TrueAsync(async () => await RunIdAsync(connection) is { } after && after != before, "Redis to come back with a new run id",
+            RestartTimeout, TimeSpan.FromMilliseconds(50));
         return Stopwatch.StartNew();
     }
 

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -46,8 +45,7 @@ public sealed class VirtualKeysEndToEndTests(AspireRouterAppFixture fixture)
         Assert.Equal(403, forbidden.Status);
 
         // Both requests reach the ledger under the key's team and id; the key reads its own team's spend only.
-        var clock = Stopwatch.StartNew();
-        while (true)
+        await Eventually.TrueAsync(async () =>
         {
             using var report = new HttpRequestMessage(HttpMethod.Get, "/v1/spend?groupBy=team");
             report.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
@@ -56,14 +54,8 @@ public sealed class VirtualKeysEndToEndTests(AspireRouterAppFixture fixture)
             using var spend = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             var groups = spend.RootElement.GetProperty("groups").EnumerateArray().ToList();
             Assert.All(groups, g => Assert.Equal(team, g.GetProperty("key").GetString()));
-            if (groups.Count == 1 && groups[0].GetProperty("requests").GetInt64() == 2)
-            {
-                break;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "The keyed requests did not reach the ledger under the key's team.");
-            await Task.Delay(250);
-        }
+            return groups.Count == 1 && groups[0].GetProperty("requests").GetInt64() == 2;
+        }, "the keyed requests to reach the ledger under the key's team", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
 
         // Revoked: both gateways refuse the key within seconds.
         using var revoke = new HttpRequestMessage(HttpMethod.Delete, $"/v1/admin/keys/{id}");
@@ -71,18 +63,8 @@ public sealed class VirtualKeysEndToEndTests(AspireRouterAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await ledger.SendAsync(revoke)).StatusCode);
         foreach (var gateway in new[] { "gateway-global", "gateway-cn" })
         {
-            var revokedClock = Stopwatch.StartNew();
-            while (true)
-            {
-                var refused = await Record.ExceptionAsync(() => Client("light", secret, gateway).CompleteChatAsync([new UserChatMessage("Again.")]));
-                if (refused is ClientResultException { Status: 401 })
-                {
-                    break;
-                }
-
-                Assert.True(revokedClock.Elapsed < TimeSpan.FromSeconds(10), $"{gateway} still accepted the revoked key after {revokedClock.Elapsed}.");
-                await Task.Delay(200);
-            }
+            await Eventually.TrueAsync(async () => await Record.ExceptionAsync(() => Client("light", secret, gateway).CompleteChatAsync([new UserChatMessage("Again.")]))
+                is ClientResultException { Status: 401 }, $"{gateway} to refuse the revoked key", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200));
         }
     }
 

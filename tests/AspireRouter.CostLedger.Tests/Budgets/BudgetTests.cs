@@ -31,9 +31,15 @@ public sealed class BudgetTests(LedgerInfrastructure infrastructure)
         Assert.Equal(8.5m, alpha.GetProperty("monthly").GetProperty("percent").GetDecimal());
 
         await LedgerHarness.EventuallyAsync(async () => await harness.Redis.StreamLengthAsync(BudgetAlertStream.Name) == 2, "2 alert events");
-        await Task.Delay(600);   // a few more checks: still one alert per threshold
+        // A later check: beta crosses 50 % now. Teams are checked in order, so the check that raises beta's alert checked
+        // alpha again just before: still one alert per threshold.
+        await harness.PublishAsync(CostEvents.Make(team: "beta", cost: 60m));
+        await LedgerHarness.EventuallyAsync(async () => (await harness.Redis.StreamRangeAsync(BudgetAlertStream.Name))
+            .Any(e => BudgetAlertStream.Parse(e)!.Team == "beta"), "beta's alert, raised by a later check");
         // Each entry is the one alert contract, as the gateways write it too.
-        var alerts = (await harness.Redis.StreamRangeAsync(BudgetAlertStream.Name)).Select(e => BudgetAlertStream.Parse(e)!).ToList();
+        var all = (await harness.Redis.StreamRangeAsync(BudgetAlertStream.Name)).Select(e => BudgetAlertStream.Parse(e)!).ToList();
+        Assert.Equal([50], all.Where(a => a.Team == "beta").Select(a => a.ThresholdPercent));
+        var alerts = all.Where(a => a.Team != "beta").ToList();
         Assert.Equal([50, 80], alerts.Select(a => a.ThresholdPercent).Order());
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         Assert.All(alerts, a => Assert.Equal(("alpha", null, BudgetPeriods.Daily, today, 1m, BudgetAlertSources.Ledger), (a.Team, a.ApiKeyId, a.Period, a.PeriodStart, a.LimitUsd, a.Source)));

@@ -20,6 +20,7 @@ public sealed class LedgerHarness : IAsyncDisposable
     private readonly ConnectionMultiplexer _redis;
     private readonly Dictionary<string, string> _settings;
     private WebApplicationFactory<Program>? _factory;
+    private long _trimMarkers;
 
     private LedgerHarness(ConnectionMultiplexer redis, Dictionary<string, string> settings, string ledgerConnectionString)
     {
@@ -133,30 +134,29 @@ public sealed class LedgerHarness : IAsyncDisposable
         return groups.FirstOrDefault(g => g.Name == CostStream.ConsumerGroup).PendingMessageCount;
     }
 
-    /// <summary>Polls <paramref name="condition"/> until true or fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
+    /// <summary>
+    /// Waits for <paramref name="condition"/> (default: 30 s). Errors of PostgreSQL and Redis mean "not yet": the ledger
+    /// database may not exist or be migrated yet, a server may be coming back.
+    /// </summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(condition, what, new Patience(timeout ?? TimeSpan.FromSeconds(30))
         {
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is NpgsqlException or RedisException or InvalidOperationException && DateTime.UtcNow < deadline)
-            {
-                // The ledger database may not exist or be migrated yet.
-            }
+            Interval = TimeSpan.FromMilliseconds(50),
+            NotYet = static ex => ex is NpgsqlException or RedisException or InvalidOperationException,
+        });
 
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting for: {what}");
-            }
-
-            await Task.Delay(50);
+    /// <summary>
+    /// Waits for a pass of the stream trimmer that starts after this call: the same pass trims the dead-letter stream just
+    /// after <c>ar:costs</c>, so a dead letter older than the retention, added now, is gone once a pass has run; two such
+    /// markers, one after the other, mean a whole pass (both trims) ran after the call. The markers' ids are the oldest
+    /// possible (1-0, 2-0, …): for a test whose dead-letter stream holds no real entries.
+    /// </summary>
+    public async Task TrimPassAsync()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            var marker = await Redis.StreamAddAsync(CostStream.DeadLetter, "reason", "trim marker", messageId: $"{++_trimMarkers}-0");
+            await EventuallyAsync(async () => (await Redis.StreamRangeAsync(CostStream.DeadLetter, marker, marker)).Length == 0, "a trim pass");
         }
     }
 

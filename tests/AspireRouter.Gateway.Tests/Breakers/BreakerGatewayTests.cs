@@ -109,13 +109,6 @@ public sealed class BreakerGatewayTests(RedisServerFixture redis)
         Assert.Equal(BreakerState.Closed, factory.Services.GetRequiredService<ICircuitBreakers>().StatusOf(Primary).State);
     }
 
-    private static async Task WaitUntilSharedAsync(ICircuitBreakers breakers)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!breakers.IsShared)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the gateway's breakers did not reach Redis within 15 s");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilSharedAsync(ICircuitBreakers breakers) =>
+        Eventually.TrueAsync(() => breakers.IsShared, "the gateway's breakers to reach Redis", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
 }

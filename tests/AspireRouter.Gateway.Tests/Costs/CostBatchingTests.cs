@@ -39,16 +39,22 @@ public sealed class CostBatchingTests(RedisServerFixture redis) : IDisposable
         return (emitter, service);
     }
 
-    private static async Task<long> LengthWithinAsync(IDatabase database, long expected, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        long length;
-        while ((length = await database.StreamLengthAsync(CostStream.Name)) < expected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+    private static Task<long> LengthAsync(IDatabase database, long expected) =>
+        Eventually.ValueAsync(() => database.StreamLengthAsync(CostStream.Name), length => length >= expected,
+            $"{expected} events in the stream", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
 
-        return length;
+    /// <summary>A fake clock that records the due time of each timer started on it.</summary>
+    private sealed class WatchedClock() : FakeTimeProvider(DateTimeOffset.UnixEpoch)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> _dueTimes = new();
+
+        public bool Started(TimeSpan dueTime) => _dueTimes.Contains(dueTime);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _dueTimes.Enqueue(dueTime);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 
     [Fact]
@@ -57,8 +63,9 @@ public sealed class CostBatchingTests(RedisServerFixture redis) : IDisposable
         var db = redis.Server.NextDatabase();
         await using var connection = await redis.Server.ConnectAsync(db);
         var database = connection.GetDatabase(db);
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var (emitter, service) = Create(connection, time, new CostOptions { SpoolDirectory = _spool, BatchLinger = TimeSpan.FromMilliseconds(50) });
+        var time = new WatchedClock();
+        var linger = TimeSpan.FromMilliseconds(50);
+        var (emitter, service) = Create(connection, time, new CostOptions { SpoolDirectory = _spool, BatchLinger = linger });
         await service.StartAsync(CancellationToken.None);
 
         for (var i = 0; i < 3; i++)
@@ -66,11 +73,12 @@ public sealed class CostBatchingTests(RedisServerFixture redis) : IDisposable
             emitter.Emit(Event(i));
         }
 
-        // The linger runs on the fake clock: nothing is sent while it has not passed.
-        Assert.Equal(0, await LengthWithinAsync(database, 1, TimeSpan.FromMilliseconds(300)));
+        // The linger runs on the fake clock: once the emitter waits on it, nothing is sent while it has not passed.
+        await Eventually.TrueAsync(() => time.Started(linger), "the emitter to start its linger on the fake clock", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await database.StreamLengthAsync(CostStream.Name));
 
-        time.Advance(TimeSpan.FromMilliseconds(50));
-        Assert.Equal(3, await LengthWithinAsync(database, 3, TimeSpan.FromSeconds(10)));
+        time.Advance(linger);
+        Assert.Equal(3, await LengthAsync(database, 3));
         await service.StopAsync(CancellationToken.None);
     }
 
@@ -90,7 +98,7 @@ public sealed class CostBatchingTests(RedisServerFixture redis) : IDisposable
         }
 
         await service.StartAsync(CancellationToken.None);
-        Assert.Equal(4, await LengthWithinAsync(database, 4, TimeSpan.FromSeconds(10)));
+        Assert.Equal(4, await LengthAsync(database, 4));
 
         // One more, then stop: the shutdown drain sends it without waiting for the linger.
         emitter.Emit(Event(4));

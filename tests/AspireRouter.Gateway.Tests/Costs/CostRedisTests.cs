@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Costs;
+using AspireRouter.Gateway.Costs;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace AspireRouter.Gateway.Tests.Costs;
@@ -32,19 +34,21 @@ public sealed class CostRedisTests(RedisServerFixture redis)
         return response.Headers.GetValues("X-AspireRouter-Request-Id").Single();
     }
 
+    /// <summary>Waits until the stream holds at least <paramref name="count"/> events; returns them all.</summary>
     private static async Task<List<RequestCostRecorded>> StreamAsync(IDatabase database, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var entries = await database.StreamRangeAsync(CostStream.Name);
-            if (entries.Length >= count || DateTime.UtcNow > deadline)
-            {
-                return [.. entries.Select(e => JsonSerializer.Deserialize((string)e[CostStream.EventField]!, CostJsonContext.Default.RequestCostRecorded)!)];
-            }
+        var entries = await Eventually.ValueAsync(() => database.StreamRangeAsync(CostStream.Name), e => e.Length >= count,
+            $"{count} events in the stream", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(25));
+        return [.. entries.Select(e => JsonSerializer.Deserialize((string)e[CostStream.EventField]!, CostJsonContext.Default.RequestCostRecorded)!)];
+    }
 
-            await Task.Delay(25);
-        }
+    /// <summary>Leaves a replay file holding <paramref name="e"/> in the spool, as a crash would (written aside, then moved in).</summary>
+    private static void SpoolForReplay(string directory, RequestCostRecorded e)
+    {
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, "marker.tmp");
+        File.WriteAllText(temporary, JsonSerializer.Serialize(e, CostJsonContext.Default.RequestCostRecorded) + "\n");
+        File.Move(temporary, Path.Combine(directory, $"replay-{DateTime.UtcNow.Ticks:D20}.jsonl"));
     }
 
     [Fact]
@@ -101,7 +105,11 @@ public sealed class CostRedisTests(RedisServerFixture redis)
         var all = await StreamAsync(connection.GetDatabase(), 6);
         Assert.Equal(during.Append(after).Order(), all.Select(e => e.RequestId).Order());
         Assert.Empty(CostTestKit.ReadSpool(factory.SpoolDirectory));
-        await Task.Delay(300); // a second replay, if there were one, would show up as a duplicate
-        Assert.Equal(6, (await connection.GetDatabase().StreamRangeAsync(CostStream.Name)).Length);
+
+        // A later replay: once it is in the stream, a second replay of the outage's events, if there were one, is there too.
+        var marker = all[0] with { RequestId = "replay-marker" };
+        SpoolForReplay(factory.Services.GetRequiredService<CostSpool>().Directory, marker);
+        var final = await StreamAsync(connection.GetDatabase(), 7);
+        Assert.Equal(during.Append(after).Append(marker.RequestId).Order(), final.Select(e => e.RequestId).Order());
     }
 }

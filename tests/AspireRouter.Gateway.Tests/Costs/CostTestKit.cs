@@ -33,20 +33,9 @@ internal static class CostTestKit
     }
 
     /// <summary>Waits until the spool of <paramref name="directory"/> holds <paramref name="count"/> events; returns them.</summary>
-    public static async Task<List<RequestCostRecorded>> SpooledAsync(string directory, int count, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var events = ReadSpool(directory);
-            if (events.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return events;
-            }
-
-            await Task.Delay(25);
-        }
-    }
+    public static Task<List<RequestCostRecorded>> SpooledAsync(string directory, int count, TimeSpan? timeout = null) =>
+        Eventually.ValueAsync(() => Task.FromResult(ReadSpool(directory)), events => events.Count >= count,
+            $"{count} events in the spool", timeout ?? TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(25));
 
     public static List<RequestCostRecorded> ReadSpool(string directory)
     {

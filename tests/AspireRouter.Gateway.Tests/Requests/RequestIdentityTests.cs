@@ -134,15 +134,18 @@ public sealed class RequestIdentityTests(RedisServerFixture redis)
         var inFlight = Enumerable.Range(0, 3).Select(_ => client.SendAsync(Chat("same-id", team: "shared-id"))).ToList();
         await using var connection = await redis.Server.ConnectAsync(db);
         var budget = RedisKeys.BudgetDay("shared-id", DateOnly.FromDateTime(DateTime.UtcNow));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        string[] reservations;
-        while ((reservations = [.. (await connection.GetDatabase().HashKeysAsync(budget)).Select(k => k.ToString())
-                   .Where(k => k.StartsWith(BudgetFields.ReservationPrefix, StringComparison.Ordinal))]).Length < 3 && DateTime.UtcNow < deadline)
+        string[] reservations = [];
+        try
         {
-            await Task.Delay(20);
+            reservations = await Eventually.ValueAsync(async () => (await connection.GetDatabase().HashKeysAsync(budget)).Select(k => k.ToString())
+                    .Where(k => k.StartsWith(BudgetFields.ReservationPrefix, StringComparison.Ordinal)).ToArray(),
+                r => r.Length >= 3, "three reservations in flight", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
+        }
+        finally
+        {
+            release.SetResult();
         }
 
-        release.SetResult();
         var responses = await Task.WhenAll(inFlight);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         // Three reservations in flight at once: one client id never makes requests share (or overwrite) a reservation.

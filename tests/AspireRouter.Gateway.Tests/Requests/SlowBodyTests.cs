@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace AspireRouter.Gateway.Tests.Requests;
 
@@ -57,9 +59,10 @@ public sealed class SlowBodyTests : IDisposable
     [Fact]
     public async Task ClientDisconnectingMidBody_IsDroppedQuietly_AndTheGatewayKeepsServing()
     {
+        using var ended = new MetricCollector<double>(_factory.Services.GetRequiredService<IMeterFactory>(), "Microsoft.AspNetCore.Hosting", "http.server.request.duration");
         var stream = await SendPartialAsync("{\"model\":\"light\",\"messages\":[{\"role\":", 500);
         await stream.DisposeAsync(); // gone mid-body
-        await Task.Delay(200);
+        await Eventually.TrueAsync(() => ended.GetMeasurementSnapshot().Count == 1, "the gateway to end the abandoned request", TimeSpan.FromSeconds(10));
 
         using var client = new HttpClient { BaseAddress = _address };
         using var next = await client.PostAsync("/v1/chat/completions",

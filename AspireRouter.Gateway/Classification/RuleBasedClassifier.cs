@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Requests;
 using Microsoft.Extensions.Options;
@@ -45,24 +43,13 @@ public sealed partial class RuleBasedClassifier : IPromptClassifier
     public ClassificationResult Classify(PromptFeatures features)
     {
         var o = _options;
-        if (features.ImageParts > 0)
+        if (HardSignals.Classify(features, o) is { } hard)
         {
-            return Result(WorkloadCategories.Multimodal, $"{features.ImageParts} image part(s)");
-        }
-
-        if (features.PromptHanChars > 0 && features.HanShare >= o.CjkShareThreshold)
-        {
-            return Result(WorkloadCategories.RegionalCn, $"{Percent(features.HanShare)}% CJK");
-        }
-
-        // "请帮我检查这段英文邮件: <English text>" is written in Chinese although most of its letters are English.
-        if (features.InstructionHanChars > 0 && features.InstructionHanShare >= o.CjkShareThreshold)
-        {
-            return Result(WorkloadCategories.RegionalCn, $"{Percent(features.InstructionHanShare)}% CJK in instruction");
+            return hard;
         }
 
         var text = features.LastUserText.AsSpan();
-        var hasCode = features.CodeFences >= 2 || features.CodeLines >= o.CodeLineThreshold;
+        var hasCode = HardSignals.HasCode(features, o);
         if (_reasoning.FindFirst(text) is { } reasoningCue)
         {
             return Result(WorkloadCategories.Reasoning, $"reasoning cue {Quote(reasoningCue)}");
@@ -84,10 +71,7 @@ public sealed partial class RuleBasedClassifier : IPromptClassifier
             return Result(WorkloadCategories.Reasoning, $"long document ({tokens} tokens), hard-question cue {Quote(question)}");
         }
 
-        var lightAllowed = !hasCode
-            && tokens <= o.LightMaxPromptTokens
-            && tokens + features.SystemTokens <= o.LightMaxContextTokens
-            && features.MessageCount < o.LongConversationMessages;
+        var lightAllowed = HardSignals.LightAllowed(features, o);
         if (lightAllowed && (_light.FindFirst(text) ?? _light.FindFirst(features.SystemText)) is { } lightCue)
         {
             return Result(WorkloadCategories.Light, $"light cue {Quote(lightCue)}");
@@ -131,28 +115,10 @@ public sealed partial class RuleBasedClassifier : IPromptClassifier
         return Result(WorkloadCategories.General, features.HasTools ? $"{tokens} tokens, tools, no cue" : $"{tokens} tokens, no cue");
     }
 
-    private static double Percent(double share) => Math.Round(share * 100, MidpointRounding.AwayFromZero);
+    private static ClassificationResult Result(string category, string why) => HardSignals.Result(category, why);
 
-    private static ClassificationResult Result(string category, string why) => new(category, $"auto: {why} -> {category}");
-
-    /// <summary>A cue as it may appear in a header: printable ASCII as is, anything else as <c>\uXXXX</c>.</summary>
-    internal static string Quote(string cue)
-    {
-        var builder = new StringBuilder(cue.Length + 2).Append('\'');
-        foreach (var c in cue)
-        {
-            if (c is >= ' ' and <= '~' and not '\'' and not '\\')
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-        }
-
-        return builder.Append('\'').ToString();
-    }
+    /// <summary>A cue as it may appear in a header (see <see cref="HardSignals.Quote"/>).</summary>
+    internal static string Quote(string cue) => HardSignals.Quote(cue);
 
     [LoggerMessage(1101, LogLevel.Debug, "auto classified as {Category}: {Reason}")]
     private static partial void LogClassified(ILogger logger, string category, string reason);

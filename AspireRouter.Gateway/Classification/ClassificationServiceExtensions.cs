@@ -9,6 +9,7 @@ public static class ClassificationServiceExtensions
     public static IHostApplicationBuilder AddClassification(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<ClassifierOptions, ClassifierOptionsValidator, ClassifierOptionsRulesValidator>(ClassifierOptions.SectionName);
+        builder.Services.AddSingleton(services => new CueSets(services.GetRequiredService<IOptions<ClassifierOptions>>().Value));
         builder.Services.AddSingleton<RuleBasedClassifier>();
         builder.Services.AddSingleton(_ => LinearModel.LoadEmbedded());
         builder.Services.AddSingleton<LearnedClassifier>();

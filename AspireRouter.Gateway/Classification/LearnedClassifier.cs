@@ -12,9 +12,14 @@ namespace AspireRouter.Gateway.Classification;
 /// <see cref="ClassifierOptions.LowConfidenceCategory"/>. The reason names the category, its confidence and the
 /// word that weighed most, e.g. <c>auto: model reasoning 0.93, strongest 'prove' -> reasoning</c>.
 /// </summary>
-public sealed partial class LearnedClassifier(LinearModel model, IOptions<ClassifierOptions> options, ILogger<LearnedClassifier> logger) : IPromptClassifier
+public sealed partial class LearnedClassifier(LinearModel model, IOptions<ClassifierOptions> options, CueSets cues, ILogger<LearnedClassifier> logger) : IPromptClassifier
 {
     private readonly ClassifierOptions _options = options.Value;
+
+    public LearnedClassifier(LinearModel model, IOptions<ClassifierOptions> options, ILogger<LearnedClassifier> logger)
+        : this(model, options, new CueSets(options.Value), logger)
+    {
+    }
 
     public ClassificationResult Classify(ChatRequest request)
     {
@@ -34,10 +39,11 @@ public sealed partial class LearnedClassifier(LinearModel model, IOptions<Classi
 
         var categories = model.Categories;
         Span<float> p = stackalloc float[categories.Count];
-        model.Predict(features, o, p);
+        var flags = cues.Flags(features);
+        model.Predict(features, o, flags, p);
         var lightAllowed = HardSignals.LightAllowed(features, o);
         var (best, second) = TopTwo(p, lightAllowed ? -1 : IndexOf(WorkloadCategories.Light));
-        var (start, length) = model.StrongestWord(features, o, best, second);
+        var (start, length) = model.StrongestWord(features, o, flags, best, second);
         var strongest = start < 0 ? "none" : HardSignals.Quote(features.LastUserText.AsSpan(start, length));
         var picked = $"model {categories[best]} {Format(p[best])}, strongest {strongest}";
         if (!lightAllowed && p[IndexOf(WorkloadCategories.Light)] > p[best])

@@ -41,7 +41,7 @@ public sealed class LinearModel
     public double OperatingPoint { get; }
 
     /// <summary>Writes the probability of each category of <paramref name="features"/> into <paramref name="probabilities"/>.</summary>
-    public void Predict(PromptFeatures features, ClassifierOptions options, Span<float> probabilities)
+    public void Predict(PromptFeatures features, ClassifierOptions options, int cueFlags, Span<float> probabilities)
     {
         var n = Categories.Count;
         Span<float> sums = stackalloc float[PromptFeaturizer.Families * n];
@@ -49,7 +49,7 @@ public sealed class LinearModel
         sums.Clear();
         counts.Clear();
         var sink = new ScoringSink(Weights, n, sums, counts);
-        PromptFeaturizer.Featurize(features, options, Bits, ref sink);
+        PromptFeaturizer.Featurize(features, options, cueFlags, Bits, ref sink);
         for (var c = 0; c < n; c++)
         {
             var score = Bias[c];
@@ -65,10 +65,10 @@ public sealed class LinearModel
     }
 
     /// <summary>The word of the user's text that most favours <paramref name="winner"/> over <paramref name="runnerUp"/>, as (start, length).</summary>
-    public (int Start, int Length) StrongestWord(PromptFeatures features, ClassifierOptions options, int winner, int runnerUp)
+    public (int Start, int Length) StrongestWord(PromptFeatures features, ClassifierOptions options, int cueFlags, int winner, int runnerUp)
     {
         var sink = new StrongestSink(Weights, Categories.Count, winner, runnerUp);
-        PromptFeaturizer.Featurize(features, options, Bits, ref sink);
+        PromptFeaturizer.Featurize(features, options, cueFlags, Bits, ref sink);
         return (sink.Start, sink.Length);
     }
 

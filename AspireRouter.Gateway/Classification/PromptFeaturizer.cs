@@ -31,14 +31,21 @@ public static class PromptFeaturizer
     private const uint SystemSeed = 0x9E3779B9;
     private const uint DigitToken = 0x2300_0023;
 
-    /// <summary>Feeds every feature of <paramref name="features"/> to <paramref name="sink"/>, hashed into 2^<paramref name="bits"/> buckets.</summary>
-    public static void Featurize<TSink>(PromptFeatures features, ClassifierOptions options, int bits, ref TSink sink)
+    /// <summary>
+    /// Feeds every feature of <paramref name="features"/> to <paramref name="sink"/>, hashed into 2^<paramref name="bits"/>
+    /// buckets; <paramref name="cueFlags"/> (<see cref="CueSets.Flags"/>) say which cue lists fire.
+    /// </summary>
+    public static void Featurize<TSink>(PromptFeatures features, ClassifierOptions options, int cueFlags, int bits, ref TSink sink)
         where TSink : IFeatureSink, allows ref struct
     {
         var mask = (1 << bits) - 1;
         Text(features.LastUserText, WordSeed, mask, true, ref sink);
         Text(features.SystemText, SystemSeed, mask, false, ref sink);
         AddShape(features, options, mask, ref sink);
+        for (var flag = 0; flag < CueSets.FlagCount; flag++)
+        {
+            Add(10 + flag, (cueFlags >> flag) & 1, mask, ref sink);
+        }
     }
 
     private static void Text<TSink>(ReadOnlySpan<char> text, uint seed, int mask, bool user, ref TSink sink)

@@ -22,14 +22,15 @@ public sealed partial class RuleBasedClassifier : IPromptClassifier
     private readonly CueSet _why;
 
     public RuleBasedClassifier(IOptions<ClassifierOptions> options, ILogger<RuleBasedClassifier> logger)
+        : this(options, new CueSets(options.Value), logger)
+    {
+    }
+
+    public RuleBasedClassifier(IOptions<ClassifierOptions> options, CueSets cues, ILogger<RuleBasedClassifier> logger)
     {
         _options = options.Value;
         _logger = logger;
-        _reasoning = new CueSet(_options.ReasoningCues ?? ClassifierCues.Reasoning);
-        _light = new CueSet(_options.LightCues ?? ClassifierCues.Light);
-        _general = new CueSet(_options.GeneralCues ?? ClassifierCues.General);
-        _hardQuestion = new CueSet(_options.HardQuestionCues ?? ClassifierCues.HardQuestion);
-        _why = new CueSet(_options.WhyCues ?? ClassifierCues.Why);
+        (_reasoning, _light, _general, _hardQuestion, _why) = (cues.Reasoning, cues.Light, cues.General, cues.HardQuestions, cues.Why);
     }
 
     public ClassificationResult Classify(ChatRequest request)

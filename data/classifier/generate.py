@@ -71,6 +71,8 @@ PRODUCTS = ["a standing desk", "a noise-cancelling headset", "a budgeting app", 
 CITIES = ["Lisbon", "Tokyo", "Chicago", "Berlin", "Seoul", "Cape Town", "Vancouver", "Rome", "Istanbul", "Melbourne"]
 
 def light():
+    if R.random() < 0.15:
+        return light_more()
     k = R.randrange(16)
     if k == 0:
         return "capital", P(f"What is the capital of {pick(COUNTRIES)}?", f"capital of {pick(COUNTRIES)}",
@@ -172,7 +174,44 @@ PARA = ["Remote work has changed how teams communicate. Many companies now rely 
         "Our quarterly sales grew in Europe but declined in North America, mainly because of a delayed product launch. Customer satisfaction scores stayed stable. The marketing team proposes a new campaign for the holiday season.",
         "Sleep plays a key role in memory consolidation. During deep sleep the brain replays experiences from the day, strengthening important connections. Lack of sleep has been linked to poorer attention and mood."]
 
+INCIDENTS = ["Between 09:12 and 10:40 UTC the checkout service returned errors for about 30% of requests after a configuration change to the payment gateway timeout. The change was rolled back and the queue drained by 11:05.",
+             "A certificate expired on the EU load balancer at 02:00, so mobile clients failed to connect for 47 minutes until the on-call engineer renewed it manually.",
+             "A bulk import job locked the orders table, slowing the dashboard for two hours. We killed the job, added an index and rescheduled imports to the night."]
+CONVERSATIONS = ["Customer: my parcel says delivered but it isn't here.\nAgent: sorry! can you check with neighbours?\nCustomer: did that, nothing. I want a refund.\nAgent: I've opened a claim with the carrier.",
+                 "Customer: the app logs me out every hour.\nAgent: which version are you on?\nCustomer: 4.2 on iOS.\nAgent: we know about it, a fix ships Friday.",
+                 "User: I was billed in dollars but I live in Germany.\nSupport: the currency follows the card's country.\nUser: that's not what your site says."]
+FEEDBACK = ["1. The app crashes when I upload photos\n2. Love the new design\n3. Too many notifications\n4. Search is slow\n5. Crashes again on upload",
+            "- delivery was fast\n- packaging wasteful\n- price went up again\n- support was kind but slow\n- would like more colours"]
+POLICIES = ["items can be returned within 30 days, must be unused, refunds go to the original payment method, sale items are final",
+            "employees may work remotely up to three days a week, core hours are 10 to 3, equipment is provided once per two years"]
+
+def general_more():
+    return "payload", P(f"Summarize this incident report for customers, in plain language:\n\n{pick(INCIDENTS)}",
+                        f"Write a post-mortem draft from this: {pick(INCIDENTS)}",
+                        f"Summarize this support conversation for the next agent:\n{pick(CONVERSATIONS)}",
+                        f"Draft a reply to this customer, friendly and without promising a refund:\n{pick(CONVERSATIONS)}",
+                        f"Group this feedback into the main themes:\n{pick(FEEDBACK)}",
+                        f"Write an FAQ (five questions) for this policy: {pick(POLICIES)}",
+                        f"Turn these notes into action items with owners:\n- {pick(NAMES)} to check the contract\n- {pick(NAMES)} to update the mockups\n- {pick(NAMES)} books the venue",
+                        f"Write a {pick(['SQL query', 'regex', 'shell one-liner', 'Excel formula'])} that {pick(['finds the top 5 customers by revenue in 2023', 'matches UK postcodes', 'counts lines in all log files', 'sums sales per region'])} and explain it.",
+                        f"Draft {R.randint(2, 5)} variations of a push notification about {pick(['items left in the cart', 'a flash sale', 'a new feature', 'a password change'])}.",
+                        f"Explain {pick(['how a VPN works', 'why the sky is blue', 'what a 401(k) match is', 'how OAuth works', 'how vesting works', 'what causes tides', 'why planes can fly'])}.",
+                        pick(["Why do cats purr?", "How do noise-cancelling headphones work?", "What causes inflation?", "How does a credit score work?",
+                              "Why do we have leap years?", "How do vaccines train the immune system?", "What makes bread rise?", "How does GPS know where I am?"]))
+
+def light_more():
+    return "micro", P(f"Give me a subject line for an email about {pick(['the team lunch', 'the quarterly review', 'a late invoice', 'the office move'])}.",
+                      f"Rewrite as a tweet under 200 characters: {pick(SENTENCES)}", f"Turn into a one-line status update: {pick(NOTES)}, {pick(NOTES)}",
+                      f"Capitalise every word: {pick(['quarterly business review agenda', 'annual team offsite plan', 'new hire checklist'])}",
+                      f"Which kinds of personal data appear in this note? Just list them. {pick(NAMES)} Smith, born 04/12/1980, phone 555-{R.randint(1000, 9999)}.",
+                      f"Is this message threatening? \"{pick(['I know where you live and you will regret this.', 'See you at the meetup!', 'You will pay for that review.'])}\"",
+                      f"Extract the codes from: 'Restock SKU-{R.randint(1000, 9999)} (x{R.randint(2, 50)}) and SKU-{R.randint(1000, 9999)} (x{R.randint(2, 50)})'",
+                      f"Mark each as urgent or not: 1. {pick(['server alarm', 'new monitor request', 'payroll failed', 'coffee machine broken'])} 2. {pick(['lunch order', 'security breach', 'printer jam'])}",
+                      f"A less formal word for \"{pick(['important', 'purchase', 'assistance', 'commence'])}\"?", pick(["Good morning! Can you help me?", "Hey, quick question.", "Are you a bot?", "Can you hear me?"]))
+
 def general():
+    if R.random() < 0.25:
+        return general_more()
     k = R.randrange(16)
     if k == 0:
         return "email", P(f"Write an email to my landlord asking to fix the {pick(['heating', 'leaking tap', 'broken window', 'washing machine'])}.",
@@ -348,6 +387,10 @@ def reasoning():
         return "estimate", P(f"Estimate how many piano tuners work in {pick(CITIES)}, stating each assumption and checking it for consistency.",
                              f"How much storage would we need to keep {d} events per second for {R.randint(1, 5)} years at {R.randint(200, 900)} bytes each, with 3x replication and 40% compression?",
                              f"Our API has {d} customers averaging {a} calls a minute with peaks at {c}x. How many instances at {R.randint(200, 900)} rps each do we need with N+2 redundancy?")
+    if k == 15 and R.random() < 0.5:
+        return "expected", P(f"What's the expected number of {pick(['coin flips', 'die rolls'])} until {pick(['two heads in a row', 'a six appears twice', 'three tails in a row'])}?",
+                             f"Is it legal for my employer in {pick(['New York', 'Texas', 'Ontario', 'Bavaria'])} to change my {pick(['commission', 'bonus', 'overtime pay'])} retroactively? Walk through the rules.",
+                             f"My landlord kept my ${R.randint(500, 3000)} deposit for 'wear and tear' after {R.randint(1, 6)} years. Can he, and what can I do about it?")
     return "code-reason", P("Given this recursive function f(n) = f(n-1) + f(n-2) with memoization in a dictionary shared across threads, what is the complexity and can it give wrong results concurrently?",
                             "Why does this binary search loop forever for some inputs? lo=0; hi=n; while lo<hi: mid=(lo+hi)//2; if a[mid]<x: lo=mid else: hi=mid",
                             "Prove or disprove that this lock-free stack is ABA-safe when nodes are reused from a pool.")

@@ -20,7 +20,8 @@ var options = new ClassifierOptions();
 var trainer = new Trainer();
 var corpus = LabeledPrompt.Load("data/classifier/corpus.jsonl");
 var features = corpus.ToDictionary(p => p, p => PromptFeatureExtractor.Extract(p.ToRequest(), options.CueWindowChars));
-var vectors = corpus.ToDictionary(p => p, p => SparseVector.From(features[p], options, trainer.Bits));
+var cues = new CueSets(options);
+var vectors = corpus.ToDictionary(p => p, p => SparseVector.From(features[p], options, cues.Flags(features[p]), trainer.Bits));
 var train = corpus.Where(p => !p.IsTest).ToList();
 var test = corpus.Where(p => p.IsTest).ToList();
 (SparseVector, int) Example(LabeledPrompt p) => (vectors[p], Array.IndexOf(Trainer.Categories, p.Task));
@@ -104,15 +105,22 @@ if (independent.Count > 0)
         var e = new Evaluation([.. prompts.Select((p, i) => (p.Category, classify(extracted[i]).Category))]);
         Line($"| {name} | {e.Accuracy:P1} | {e.AccuracyOf("reasoning"):P1} | {e.AccuracyOf("light"):P1} | {e.AccuracyOf("general"):P1} | {e.CostPerRequest:0.000} |");
     }
+
+    Line($"");
+    Line($"Learned misses on these sets:");
+    Line($"");
+    for (var i = 0; i < prompts.Count; i++)
+    {
+        Miss(prompts[i], learned.Classify(extracted[i]));
+    }
 }
 
 Line($"");
 Line($"## Held-out misses");
 Line($"");
-foreach (var p in test.Where(p => learned.Classify(features[p]).Category != p.Category))
+foreach (var p in test)
 {
-    var text = p.Prompt.ReplaceLineEndings(" ");
-    Line($"- want {p.Category}: `{learned.Classify(features[p]).Reason}` — {(text.Length > 100 ? text[..100] + "…" : text)}");
+    Miss(p, learned.Classify(features[p]));
 }
 
 File.WriteAllText("data/classifier/report.md", report.ToString());
@@ -128,6 +136,15 @@ foreach (var p in corpus)
 File.WriteAllText("data/classifier/predictions.tsv", predictions.ToString());
 Console.WriteLine(report.ToString());
 return 0;
+
+void Miss(LabeledPrompt p, ClassificationResult result)
+{
+    if (result.Category != p.Category)
+    {
+        var text = p.Prompt.ReplaceLineEndings(" ");
+        Line($"- want {p.Category}: `{result.Reason}` — {(text.Length > 100 ? text[..100] + "…" : text)}");
+    }
+}
 
 LearnedClassifier Learned(LinearModel model, double? minConfidence) =>
     new(model, Options.Create(new ClassifierOptions { MinConfidence = minConfidence }), NullLogger<LearnedClassifier>.Instance);

@@ -8,10 +8,10 @@ namespace AspireRouter.ClassifierTraining;
 /// </summary>
 public sealed record SparseVector(int[] Indexes, float[] Values)
 {
-    public static SparseVector From(PromptFeatures features, ClassifierOptions options, int bits)
+    public static SparseVector From(PromptFeatures features, ClassifierOptions options, int cueFlags, int bits)
     {
         var sink = new CollectingSink();
-        PromptFeaturizer.Featurize(features, options, bits, ref sink);
+        PromptFeaturizer.Featurize(features, options, cueFlags, bits, ref sink);
         var merged = new SortedDictionary<int, float>();
         foreach (var (family, index) in sink.Items)
         {

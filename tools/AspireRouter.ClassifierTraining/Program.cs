@@ -1,150 +1,159 @@
 using System.Globalization;
 using System.Text;
-using AspireRouter.ClassifierTraining;
 using AspireRouter.Gateway.Classification;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-// dotnet run --project tools/AspireRouter.ClassifierTraining -- train
-//   Trains the auto classifier on data/classifier/corpus.jsonl (split "train"), picks the confidence operating point by
-//   5-fold cross-validation on the cost-weighted error, evaluates once on the held-out split "test", and writes
-//   AspireRouter.Gateway/Classification/auto-classifier.bin, data/classifier/report.md and data/classifier/predictions.tsv.
-//   Run from the repository root. Deterministic: the same corpus gives the same files.
-if (args is not ["train", ..])
-{
-    Console.Error.WriteLine("usage: dotnet run --project tools/AspireRouter.ClassifierTraining -- train");
-    return 2;
-}
+namespace AspireRouter.ClassifierTraining;
 
-var options = new ClassifierOptions();
-var trainer = new Trainer();
-var corpus = LabeledPrompt.Load("data/classifier/corpus.jsonl");
-var features = corpus.ToDictionary(p => p, p => PromptFeatureExtractor.Extract(p.ToRequest(), options.CueWindowChars));
-var cues = new CueSets(options);
-var vectors = corpus.ToDictionary(p => p, p => SparseVector.From(features[p], options, cues.Flags(features[p]), trainer.Bits));
-var train = corpus.Where(p => !p.IsTest).ToList();
-var test = corpus.Where(p => p.IsTest).ToList();
-(SparseVector, int) Example(LabeledPrompt p) => (vectors[p], Array.IndexOf(Trainer.Categories, p.Task));
-
-// 5-fold cross-validation on the training split: out-of-fold predictions at every candidate threshold.
-const int folds = 5;
-double[] thresholds = [.. Enumerable.Range(0, 13).Select(i => Math.Round(0.30 + i * 0.05, 2))];
-var shuffled = train.ToArray();
-new Random(trainer.Seed).Shuffle(shuffled);
-var outOfFold = thresholds.ToDictionary(t => t, _ => new List<(string, string)>());
-var foldAccuracy = new List<double>();
-for (var fold = 0; fold < folds; fold++)
+/// <summary>The training command: usage in the comment at the top of Main.</summary>
+internal static class TrainingProgram
 {
-    var held = shuffled.Where((_, i) => i % folds == fold).ToList();
-    var model = trainer.Train([.. shuffled.Where((_, i) => i % folds != fold).Select(Example)], 0);
-    foreach (var t in thresholds)
+    private static int Main(string[] args)
     {
-        var classifier = Learned(model, t);
-        outOfFold[t].AddRange(held.Select(p => (p.Category, classifier.Classify(features[p]).Category)));
+
+        // dotnet run --project tools/AspireRouter.ClassifierTraining -- train
+        //   Trains the auto classifier on data/classifier/corpus.jsonl (split "train"), picks the confidence operating point by
+        //   5-fold cross-validation on the cost-weighted error, evaluates once on the held-out split "test", and writes
+        //   AspireRouter.Gateway/Classification/auto-classifier.bin, data/classifier/report.md and data/classifier/predictions.tsv.
+        //   Run from the repository root. Deterministic: the same corpus gives the same files.
+        if (args is not ["train", ..])
+        {
+            Console.Error.WriteLine("usage: dotnet run --project tools/AspireRouter.ClassifierTraining -- train");
+            return 2;
+        }
+
+        var options = new ClassifierOptions();
+        var trainer = new Trainer();
+        var corpus = LabeledPrompt.Load("data/classifier/corpus.jsonl");
+        var features = corpus.ToDictionary(p => p, p => PromptFeatureExtractor.Extract(p.ToRequest(), options.CueWindowChars));
+        var cues = new CueSets(options);
+        var vectors = corpus.ToDictionary(p => p, p => SparseVector.From(features[p], options, cues.Flags(features[p]), trainer.Bits));
+        var train = corpus.Where(p => !p.IsTest).ToList();
+        var test = corpus.Where(p => p.IsTest).ToList();
+        (SparseVector, int) Example(LabeledPrompt p) => (vectors[p], Array.IndexOf(Trainer.Categories, p.Task));
+
+        // 5-fold cross-validation on the training split: out-of-fold predictions at every candidate threshold.
+        const int folds = 5;
+        double[] thresholds = [.. Enumerable.Range(0, 13).Select(i => Math.Round(0.30 + i * 0.05, 2))];
+        var shuffled = train.ToArray();
+        new Random(trainer.Seed).Shuffle(shuffled);
+        var outOfFold = thresholds.ToDictionary(t => t, _ => new List<(string, string)>());
+        var foldAccuracy = new List<double>();
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var held = shuffled.Where((_, i) => i % folds == fold).ToList();
+            var model = trainer.Train([.. shuffled.Where((_, i) => i % folds != fold).Select(Example)], 0);
+            foreach (var t in thresholds)
+            {
+                var classifier = Learned(model, t);
+                outOfFold[t].AddRange(held.Select(p => (p.Category, classifier.Classify(features[p]).Category)));
+            }
+
+            var plain = Learned(model, 0);
+            foldAccuracy.Add(held.Count(p => plain.Classify(features[p]).Category == p.Category) / (double)held.Count);
+        }
+
+        var operatingPoint = thresholds.OrderBy(t => Math.Round(new Evaluation(outOfFold[t]).CostPerRequest, 4)).ThenBy(t => t).First();
+        var final = trainer.Train([.. train.Select(Example)], operatingPoint);
+        using (var file = File.Create("AspireRouter.Gateway/Classification/auto-classifier.bin"))
+        {
+            final.Write(file);
+        }
+
+        var learned = Learned(final, null);
+        var rules = new RuleBasedClassifier(Options.Create(options), NullLogger<RuleBasedClassifier>.Instance);
+        var heldOut = new Evaluation([.. test.Select(p => (p.Category, learned.Classify(features[p]).Category))]);
+        var rulesHeldOut = new Evaluation([.. test.Select(p => (p.Category, rules.Classify(features[p]).Category))]);
+
+        var report = new StringBuilder();
+        void Line(FormattableString text) => report.AppendLine(text.ToString(CultureInfo.InvariantCulture));
+        Line($"# auto classifier: training report");
+        Line($"");
+        Line($"Generated by `dotnet run --project tools/AspireRouter.ClassifierTraining -- train` (seed {trainer.Seed}, {trainer.Bits} hash bits, {trainer.Epochs} epochs, learning rate {trainer.LearningRate}, L2 {trainer.L2}).");
+        Line($"Corpus: {corpus.Count} prompts, {train.Count} train / {test.Count} held-out test ({string.Join(", ", Evaluation.Categories.Select(c => $"{c} {corpus.Count(p => p.Category == c)}"))}).");
+        Line($"");
+        Line($"## {folds}-fold cross-validation (train split)");
+        Line($"");
+        Line($"Accuracy per fold (no confidence fallback): {string.Join(", ", foldAccuracy.Select(a => a.ToString("P1", CultureInfo.InvariantCulture)))}; mean {foldAccuracy.Average():P1}.");
+        Line($"");
+        Line($"| min confidence | accuracy | reasoning | light | cost per request |");
+        Line($"| ---: | ---: | ---: | ---: | ---: |");
+        foreach (var t in thresholds)
+        {
+            var e = new Evaluation(outOfFold[t]);
+            Line($"| {t:0.00}{(t == operatingPoint ? " ←" : "")} | {e.Accuracy:P1} | {e.AccuracyOf("reasoning"):P1} | {e.AccuracyOf("light"):P1} | {e.CostPerRequest:0.000} |");
+        }
+
+        Line($"");
+        Line($"Operating point: {operatingPoint:0.00}, the lowest out-of-fold cost-weighted error (ties: the lower threshold). Below it a request goes to {options.LowConfidenceCategory}.");
+        Line($"");
+        Line($"## Held-out test split (never used for training or tuning)");
+        Line($"");
+        Line($"### learned (default)");
+        Line($"");
+        report.Append(heldOut.ToMarkdown());
+        Line($"");
+        Line($"### rules (Classifier:Mode = Rules), same prompts");
+        Line($"");
+        report.Append(rulesHeldOut.ToMarkdown());
+        var independent = Directory.GetFiles("tests/AspireRouter.Gateway.Tests/Classification", "labeled-prompts*.jsonl").Order(StringComparer.Ordinal).ToList();
+        if (independent.Count > 0)
+        {
+            var prompts = independent.SelectMany(LabeledPrompt.Load).ToList();
+            var extracted = prompts.Select(p => PromptFeatureExtractor.Extract(p.ToRequest(), options.CueWindowChars)).ToList();
+            Line($"");
+            Line($"## Independent hand-labeled sets ({prompts.Count} prompts written before this corpus, for the rules' tests; never used for training)");
+            Line($"");
+            Line($"| classifier | accuracy | reasoning | light | general | cost per request |");
+            Line($"| --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (name, classify) in new (string, Func<PromptFeatures, ClassificationResult>)[] { ("learned", learned.Classify), ("rules", rules.Classify) })
+            {
+                var e = new Evaluation([.. prompts.Select((p, i) => (p.Category, classify(extracted[i]).Category))]);
+                Line($"| {name} | {e.Accuracy:P1} | {e.AccuracyOf("reasoning"):P1} | {e.AccuracyOf("light"):P1} | {e.AccuracyOf("general"):P1} | {e.CostPerRequest:0.000} |");
+            }
+
+            Line($"");
+            Line($"Learned misses on these sets:");
+            Line($"");
+            for (var i = 0; i < prompts.Count; i++)
+            {
+                Miss(prompts[i], learned.Classify(extracted[i]));
+            }
+        }
+
+        Line($"");
+        Line($"## Held-out misses");
+        Line($"");
+        foreach (var p in test)
+        {
+            Miss(p, learned.Classify(features[p]));
+        }
+
+        File.WriteAllText("data/classifier/report.md", report.ToString());
+
+        // The model alone (no rules) as the trainer computes it, for the test that the gateway's scorer agrees.
+        var predictions = new StringBuilder("id\tpredicted\n");
+        foreach (var p in corpus)
+        {
+            var probabilities = vectors[p].Probabilities(final.Weights, final.Bias);
+            predictions.Append(CultureInfo.InvariantCulture, $"{p.Id}\t{Trainer.Categories[Array.IndexOf(probabilities, probabilities.Max())]}\n");
+        }
+
+        File.WriteAllText("data/classifier/predictions.tsv", predictions.ToString());
+        Console.WriteLine(report.ToString());
+        return 0;
+
+        void Miss(LabeledPrompt p, ClassificationResult result)
+        {
+            if (result.Category != p.Category)
+            {
+                var text = p.Prompt.ReplaceLineEndings(" ");
+                Line($"- want {p.Category}: `{result.Reason}` — {(text.Length > 100 ? text[..100] + "…" : text)}");
+            }
+        }
+
+        LearnedClassifier Learned(LinearModel model, double? minConfidence) =>
+            new(model, Options.Create(new ClassifierOptions { MinConfidence = minConfidence }), NullLogger<LearnedClassifier>.Instance);
     }
-
-    var plain = Learned(model, 0);
-    foldAccuracy.Add(held.Count(p => plain.Classify(features[p]).Category == p.Category) / (double)held.Count);
 }
-
-var operatingPoint = thresholds.OrderBy(t => Math.Round(new Evaluation(outOfFold[t]).CostPerRequest, 4)).ThenBy(t => t).First();
-var final = trainer.Train([.. train.Select(Example)], operatingPoint);
-using (var file = File.Create("AspireRouter.Gateway/Classification/auto-classifier.bin"))
-{
-    final.Write(file);
-}
-
-var learned = Learned(final, null);
-var rules = new RuleBasedClassifier(Options.Create(options), NullLogger<RuleBasedClassifier>.Instance);
-var heldOut = new Evaluation([.. test.Select(p => (p.Category, learned.Classify(features[p]).Category))]);
-var rulesHeldOut = new Evaluation([.. test.Select(p => (p.Category, rules.Classify(features[p]).Category))]);
-
-var report = new StringBuilder();
-void Line(FormattableString text) => report.AppendLine(text.ToString(CultureInfo.InvariantCulture));
-Line($"# auto classifier: training report");
-Line($"");
-Line($"Generated by `dotnet run --project tools/AspireRouter.ClassifierTraining -- train` (seed {trainer.Seed}, {trainer.Bits} hash bits, {trainer.Epochs} epochs, learning rate {trainer.LearningRate}, L2 {trainer.L2}).");
-Line($"Corpus: {corpus.Count} prompts, {train.Count} train / {test.Count} held-out test ({string.Join(", ", Evaluation.Categories.Select(c => $"{c} {corpus.Count(p => p.Category == c)}"))}).");
-Line($"");
-Line($"## {folds}-fold cross-validation (train split)");
-Line($"");
-Line($"Accuracy per fold (no confidence fallback): {string.Join(", ", foldAccuracy.Select(a => a.ToString("P1", CultureInfo.InvariantCulture)))}; mean {foldAccuracy.Average():P1}.");
-Line($"");
-Line($"| min confidence | accuracy | reasoning | light | cost per request |");
-Line($"| ---: | ---: | ---: | ---: | ---: |");
-foreach (var t in thresholds)
-{
-    var e = new Evaluation(outOfFold[t]);
-    Line($"| {t:0.00}{(t == operatingPoint ? " ←" : "")} | {e.Accuracy:P1} | {e.AccuracyOf("reasoning"):P1} | {e.AccuracyOf("light"):P1} | {e.CostPerRequest:0.000} |");
-}
-
-Line($"");
-Line($"Operating point: {operatingPoint:0.00}, the lowest out-of-fold cost-weighted error (ties: the lower threshold). Below it a request goes to {options.LowConfidenceCategory}.");
-Line($"");
-Line($"## Held-out test split (never used for training or tuning)");
-Line($"");
-Line($"### learned (default)");
-Line($"");
-report.Append(heldOut.ToMarkdown());
-Line($"");
-Line($"### rules (Classifier:Mode = Rules), same prompts");
-Line($"");
-report.Append(rulesHeldOut.ToMarkdown());
-var independent = Directory.GetFiles("tests/AspireRouter.Gateway.Tests/Classification", "labeled-prompts*.jsonl").Order(StringComparer.Ordinal).ToList();
-if (independent.Count > 0)
-{
-    var prompts = independent.SelectMany(LabeledPrompt.Load).ToList();
-    var extracted = prompts.Select(p => PromptFeatureExtractor.Extract(p.ToRequest(), options.CueWindowChars)).ToList();
-    Line($"");
-    Line($"## Independent hand-labeled sets ({prompts.Count} prompts written before this corpus, for the rules' tests; never used for training)");
-    Line($"");
-    Line($"| classifier | accuracy | reasoning | light | general | cost per request |");
-    Line($"| --- | ---: | ---: | ---: | ---: | ---: |");
-    foreach (var (name, classify) in new (string, Func<PromptFeatures, ClassificationResult>)[] { ("learned", learned.Classify), ("rules", rules.Classify) })
-    {
-        var e = new Evaluation([.. prompts.Select((p, i) => (p.Category, classify(extracted[i]).Category))]);
-        Line($"| {name} | {e.Accuracy:P1} | {e.AccuracyOf("reasoning"):P1} | {e.AccuracyOf("light"):P1} | {e.AccuracyOf("general"):P1} | {e.CostPerRequest:0.000} |");
-    }
-
-    Line($"");
-    Line($"Learned misses on these sets:");
-    Line($"");
-    for (var i = 0; i < prompts.Count; i++)
-    {
-        Miss(prompts[i], learned.Classify(extracted[i]));
-    }
-}
-
-Line($"");
-Line($"## Held-out misses");
-Line($"");
-foreach (var p in test)
-{
-    Miss(p, learned.Classify(features[p]));
-}
-
-File.WriteAllText("data/classifier/report.md", report.ToString());
-
-// The model alone (no rules) as the trainer computes it, for the test that the gateway's scorer agrees.
-var predictions = new StringBuilder("id\tpredicted\n");
-foreach (var p in corpus)
-{
-    var probabilities = vectors[p].Probabilities(final.Weights, final.Bias);
-    predictions.Append(CultureInfo.InvariantCulture, $"{p.Id}\t{Trainer.Categories[Array.IndexOf(probabilities, probabilities.Max())]}\n");
-}
-
-File.WriteAllText("data/classifier/predictions.tsv", predictions.ToString());
-Console.WriteLine(report.ToString());
-return 0;
-
-void Miss(LabeledPrompt p, ClassificationResult result)
-{
-    if (result.Category != p.Category)
-    {
-        var text = p.Prompt.ReplaceLineEndings(" ");
-        Line($"- want {p.Category}: `{result.Reason}` — {(text.Length > 100 ? text[..100] + "…" : text)}");
-    }
-}
-
-LearnedClassifier Learned(LinearModel model, double? minConfidence) =>
-    new(model, Options.Create(new ClassifierOptions { MinConfidence = minConfidence }), NullLogger<LearnedClassifier>.Instance);

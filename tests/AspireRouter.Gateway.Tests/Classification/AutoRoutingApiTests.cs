@@ -61,6 +61,29 @@ public sealed class AutoRoutingApiTests : IDisposable
 
         Assert.Equal("reasoning", Header(response, "X-AspireRouter-Category"));
         Assert.Equal("kimi-k2-5", Header(response, "X-AspireRouter-Model"));
+        Assert.Matches(@"^auto: model reasoning (0\.\d\d|1\.00), strongest '[^']+' -> reasoning$", Header(response, "X-AspireRouter-Route-Reason"));
+    }
+
+    [Fact]
+    public async Task Auto_QuantitativeProblemWithoutCueWords_GoesToReasoningWithTheModelsReason()
+    {
+        var response = await Post(Classifiers.Body("Ann is three times as old as her son. In 12 years she will be twice his age. How old is each now?"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("reasoning", Header(response, "X-AspireRouter-Category"));
+        Assert.StartsWith("auto: model reasoning ", Header(response, "X-AspireRouter-Route-Reason"));
+        Assert.Contains(", strongest '", Header(response, "X-AspireRouter-Route-Reason"));
+    }
+
+    [Fact]
+    public async Task RulesMode_GivesTheRulesReason()
+    {
+        using var factory = new GatewayFactory(new Dictionary<string, string> { ["Classifier:Mode"] = "Rules" });
+        var content = new ByteArrayContent(Classifiers.Body("Prove that the square root of 2 is irrational.")) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+
+        var response = await factory.CreateClient().PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), content);
+
+        Assert.Equal("reasoning", Header(response, "X-AspireRouter-Category"));
         Assert.Equal("auto: reasoning cue 'prove' -> reasoning", Header(response, "X-AspireRouter-Route-Reason"));
     }
 }

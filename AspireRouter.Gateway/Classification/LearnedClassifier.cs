@@ -39,11 +39,11 @@ public sealed partial class LearnedClassifier(LinearModel model, IOptions<Classi
 
         var categories = model.Categories;
         Span<float> p = stackalloc float[categories.Count];
-        var flags = cues.Flags(features);
-        model.Predict(features, o, flags, p);
+        Span<(int Start, int Length)> words = stackalloc (int, int)[categories.Count * categories.Count];
+        model.Predict(features, o, cues.Flags(features), p, words);
         var lightAllowed = HardSignals.LightAllowed(features, o);
         var (best, second) = TopTwo(p, lightAllowed ? -1 : IndexOf(WorkloadCategories.Light));
-        var (start, length) = model.StrongestWord(features, o, flags, best, second);
+        var (start, length) = words[best * categories.Count + second];
         var strongest = start < 0 ? "none" : HardSignals.Quote(features.LastUserText.AsSpan(start, length));
         var picked = $"model {categories[best]} {Format(p[best])}, strongest {strongest}";
         if (!lightAllowed && p[IndexOf(WorkloadCategories.Light)] > p[best])

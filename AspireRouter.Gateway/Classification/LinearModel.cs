@@ -41,14 +41,24 @@ public sealed class LinearModel
     public double OperatingPoint { get; }
 
     /// <summary>Writes the probability of each category of <paramref name="features"/> into <paramref name="probabilities"/>.</summary>
-    public void Predict(PromptFeatures features, ClassifierOptions options, int cueFlags, Span<float> probabilities)
+    public void Predict(PromptFeatures features, ClassifierOptions options, int cueFlags, Span<float> probabilities) =>
+        Predict(features, options, cueFlags, probabilities, []);
+
+    /// <summary>
+    /// Like <see cref="Predict(PromptFeatures, ClassifierOptions, int, Span{float})"/>, and fills <paramref name="strongest"/>
+    /// (n×n, when not empty) with the (start, length) of the word of the user's text that most favours category a over b at [a * n + b].
+    /// </summary>
+    public void Predict(PromptFeatures features, ClassifierOptions options, int cueFlags, Span<float> probabilities, Span<(int Start, int Length)> strongest)
     {
         var n = Categories.Count;
         Span<float> sums = stackalloc float[PromptFeaturizer.Families * n];
         Span<int> counts = stackalloc int[PromptFeaturizer.Families];
+        Span<float> margins = stackalloc float[strongest.Length];
         sums.Clear();
         counts.Clear();
-        var sink = new ScoringSink(Weights, n, sums, counts);
+        margins.Fill(float.NegativeInfinity);
+        strongest.Fill((-1, 0));
+        var sink = new ScoringSink(Weights, n, sums, counts, margins, strongest);
         PromptFeaturizer.Featurize(features, options, cueFlags, Bits, ref sink);
         for (var c = 0; c < n; c++)
         {
@@ -62,14 +72,6 @@ public sealed class LinearModel
         }
 
         Softmax(probabilities[..n]);
-    }
-
-    /// <summary>The word of the user's text that most favours <paramref name="winner"/> over <paramref name="runnerUp"/>, as (start, length).</summary>
-    public (int Start, int Length) StrongestWord(PromptFeatures features, ClassifierOptions options, int cueFlags, int winner, int runnerUp)
-    {
-        var sink = new StrongestSink(Weights, Categories.Count, winner, runnerUp);
-        PromptFeaturizer.Featurize(features, options, cueFlags, Bits, ref sink);
-        return (sink.Start, sink.Length);
     }
 
     public static void Softmax(Span<float> scores)
@@ -159,10 +161,12 @@ public sealed class LinearModel
         return values;
     }
 
-    private ref struct ScoringSink(float[] weights, int categories, Span<float> sums, Span<int> counts) : IFeatureSink
+    private ref struct ScoringSink(float[] weights, int categories, Span<float> sums, Span<int> counts, Span<float> margins, Span<(int, int)> strongest) : IFeatureSink
     {
         private readonly Span<float> _sums = sums;
         private readonly Span<int> _counts = counts;
+        private readonly Span<float> _margins = margins;
+        private readonly Span<(int, int)> _strongest = strongest;
 
         public readonly void Add(int family, int index, int start, int length)
         {
@@ -173,28 +177,23 @@ public sealed class LinearModel
             {
                 sums[c] += row[c];
             }
-        }
-    }
 
-    private ref struct StrongestSink(float[] weights, int categories, int winner, int runnerUp) : IFeatureSink
-    {
-        private float _best = float.NegativeInfinity;
-
-        public int Start { get; private set; } = -1;
-
-        public int Length { get; private set; }
-
-        public void Add(int family, int index, int start, int length)
-        {
-            if (start < 0)
+            if (start < 0 || _margins.IsEmpty)
             {
                 return;
             }
 
-            var margin = weights[index * categories + winner] - weights[index * categories + runnerUp];
-            if (margin > _best)
+            for (var a = 0; a < categories; a++)
             {
-                (_best, Start, Length) = (margin, start, length);
+                for (var b = 0; b < categories; b++)
+                {
+                    var margin = row[a] - row[b];
+                    if (a != b && margin > _margins[a * categories + b])
+                    {
+                        _margins[a * categories + b] = margin;
+                        _strongest[a * categories + b] = (start, length);
+                    }
+                }
             }
         }
     }

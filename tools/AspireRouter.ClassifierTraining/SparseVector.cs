@@ -4,7 +4,7 @@ namespace AspireRouter.ClassifierTraining;
 
 /// <summary>
 /// A prompt's features as the trainer sees them: the gateway's <see cref="PromptFeaturizer"/> output with each
-/// family scaled by 1/√(its count), exactly the sum <see cref="LinearModel.Predict"/> computes.
+/// family scaled by 1/√(its count), exactly the sum LinearModel.Predict computes.
 /// </summary>
 public sealed record SparseVector(int[] Indexes, float[] Values)
 {

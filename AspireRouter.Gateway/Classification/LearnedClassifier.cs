@@ -1,6 +1,5 @@
 using System.Globalization;
 using AspireRouter.Contracts.Registry;
-using AspireRouter.Gateway.Requests;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Classification;
@@ -12,31 +11,18 @@ namespace AspireRouter.Gateway.Classification;
 /// <see cref="ClassifierOptions.LowConfidenceCategory"/>. The reason names the category, its confidence and the
 /// word that weighed most, e.g. <c>auto: model reasoning 0.93, strongest 'prove' -> reasoning</c>.
 /// </summary>
-public sealed partial class LearnedClassifier(LinearModel model, IOptions<ClassifierOptions> options, CueSets cues, ILogger<LearnedClassifier> logger) : IPromptClassifier
+public sealed class LearnedClassifier(LinearModel model, IOptions<ClassifierOptions> options, CueSets cues, ILogger<LearnedClassifier> logger)
+    : FeatureClassifier(options.Value, logger)
 {
-    private readonly ClassifierOptions _options = options.Value;
-
     public LearnedClassifier(LinearModel model, IOptions<ClassifierOptions> options, ILogger<LearnedClassifier> logger)
         : this(model, options, new CueSets(options.Value), logger)
     {
     }
 
-    public ClassificationResult Classify(ChatRequest request)
+    /// <summary>The model's pick, with the light rules, the max_tokens tie-break and the confidence fallback.</summary>
+    protected override ClassificationResult ClassifyText(PromptFeatures features)
     {
-        var result = Classify(PromptFeatureExtractor.Extract(request, _options.CueWindowChars));
-        LogClassified(logger, result.Category, result.Reason);
-        return result;
-    }
-
-    /// <summary>Classifies features already extracted.</summary>
-    public ClassificationResult Classify(PromptFeatures features)
-    {
-        var o = _options;
-        if (HardSignals.Classify(features, o) is { } hard)
-        {
-            return hard;
-        }
-
+        var o = Options;
         var categories = model.Categories;
         Span<float> p = stackalloc float[categories.Count];
         Span<(int Start, int Length)> words = stackalloc (int, int)[categories.Count * categories.Count];
@@ -104,7 +90,4 @@ public sealed partial class LearnedClassifier(LinearModel model, IOptions<Classi
     }
 
     private static string Format(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
-
-    [LoggerMessage(1102, LogLevel.Debug, "auto classified as {Category}: {Reason}")]
-    private static partial void LogClassified(ILogger logger, string category, string reason);
 }

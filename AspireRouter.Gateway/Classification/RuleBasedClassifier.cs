@@ -1,5 +1,4 @@
 using AspireRouter.Contracts.Registry;
-using AspireRouter.Gateway.Requests;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Classification;
@@ -11,11 +10,8 @@ namespace AspireRouter.Gateway.Classification;
 /// amounts → reasoning; code or general cues → general; a tiny max_tokens, JSON output, a short prompt or a short
 /// instruction on a short payload → light; anything else → general.
 /// </summary>
-public sealed partial class RuleBasedClassifier : IPromptClassifier
-{
-    private readonly ClassifierOptions _options;
-    private readonly ILogger<RuleBasedClassifier> _logger;
-    private readonly CueSet _reasoning;
+public sealed class RuleBasedClassifier : FeatureClassifier
+{    private readonly CueSet _reasoning;
     private readonly CueSet _light;
     private readonly CueSet _general;
     private readonly CueSet _hardQuestion;
@@ -27,28 +23,15 @@ public sealed partial class RuleBasedClassifier : IPromptClassifier
     }
 
     public RuleBasedClassifier(IOptions<ClassifierOptions> options, CueSets cues, ILogger<RuleBasedClassifier> logger)
+        : base(options.Value, logger)
     {
-        _options = options.Value;
-        _logger = logger;
         (_reasoning, _light, _general, _hardQuestion, _why) = (cues.Reasoning, cues.Light, cues.General, cues.HardQuestions, cues.Why);
     }
 
-    public ClassificationResult Classify(ChatRequest request)
+    /// <summary>Applies the cue rules, first match wins.</summary>
+    protected override ClassificationResult ClassifyText(PromptFeatures features)
     {
-        var result = Classify(PromptFeatureExtractor.Extract(request, _options.CueWindowChars));
-        LogClassified(_logger, result.Category, result.Reason);
-        return result;
-    }
-
-    /// <summary>Applies the rules to features already extracted.</summary>
-    public ClassificationResult Classify(PromptFeatures features)
-    {
-        var o = _options;
-        if (HardSignals.Classify(features, o) is { } hard)
-        {
-            return hard;
-        }
-
+        var o = Options;
         var text = features.LastUserText.AsSpan();
         var hasCode = HardSignals.HasCode(features, o);
         if (_reasoning.FindFirst(text) is { } reasoningCue)
@@ -120,7 +103,4 @@ public sealed partial class RuleBasedClassifier : IPromptClassifier
 
     /// <summary>A cue as it may appear in a header (see <see cref="HardSignals.Quote"/>).</summary>
     internal static string Quote(string cue) => HardSignals.Quote(cue);
-
-    [LoggerMessage(1101, LogLevel.Debug, "auto classified as {Category}: {Reason}")]
-    private static partial void LogClassified(ILogger logger, string category, string reason);
 }

@@ -13,7 +13,7 @@ public sealed class AutoRoutingApiTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private Task<HttpResponseMessage> Post(byte[] body, string? categoryHeader = null)
+    private Task<HttpResponseMessage> Post(byte[] body, string? categoryHeader = null, HttpClient? client = null)
     {
         var content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = content };
@@ -22,7 +22,7 @@ public sealed class AutoRoutingApiTests : IDisposable
             request.Headers.Add("X-AspireRouter-Category", categoryHeader);
         }
 
-        return _client.SendAsync(request);
+        return (client ?? _client).SendAsync(request);
     }
 
     private static string Header(HttpResponseMessage response, string name) =>
@@ -79,9 +79,8 @@ public sealed class AutoRoutingApiTests : IDisposable
     public async Task RulesMode_GivesTheRulesReason()
     {
         using var factory = new GatewayFactory(new Dictionary<string, string> { ["Classifier:Mode"] = "Rules" });
-        var content = new ByteArrayContent(Classifiers.Body("Prove that the square root of 2 is irrational.")) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
 
-        var response = await factory.CreateClient().PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), content);
+        var response = await Post(Classifiers.Body("Prove that the square root of 2 is irrational."), client: factory.CreateClient());
 
         Assert.Equal("reasoning", Header(response, "X-AspireRouter-Category"));
         Assert.Equal("auto: reasoning cue 'prove' -> reasoning", Header(response, "X-AspireRouter-Route-Reason"));

@@ -11,6 +11,7 @@
 #   bench/run.sh --soak           # adds the 5-minute memory soak of the gateway at 1,000 req/s
 #   bench/run.sh --brownout       # adds the brownout table (~11 min; --quick: ~4 min)
 #   bench/run.sh --brownout-only  # the brownout table alone
+#   bench/run.sh --classifier     # the auto classifier micro-benchmark alone (~1 min): p50/p99 µs and bytes per call
 #   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs),
 #            --no-probe (the brownout gateway without the health probe: latency from its own traffic only)
 set -euo pipefail
@@ -30,6 +31,9 @@ for arg in "$@"; do
     --brownout-scenarios=*) BROWNOUT_SCENARIOS=${arg#*=} ;;
     --keep-work) KEEP=1 ;;
     --no-probe) PROBE=0 ;;
+    --classifier)
+      dotnet build bench/AspireRouter.Bench.Classifier -c Release -nologo -v q -clp:ErrorsOnly >&2
+      exec dotnet bench/AspireRouter.Bench.Classifier/bin/Release/net10.0/AspireRouter.Bench.Classifier.dll ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done

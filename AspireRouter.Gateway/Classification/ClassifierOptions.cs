@@ -4,12 +4,42 @@ using Microsoft.Extensions.Options;
 namespace AspireRouter.Gateway.Classification;
 
 /// <summary>
-/// The configuration section <c>Classifier</c>: thresholds and cues of the rule-based <c>auto</c> pre-classifier.
+/// The configuration section <c>Classifier</c>: which <c>auto</c> pre-classifier runs, the learned one's confidence
+/// rules, and the thresholds and cues of the rules (hard signals and the rule-based classifier).
 /// Sizes are estimated tokens (about four characters of Latin text, one Han character) or characters, as named.
 /// </summary>
 public sealed class ClassifierOptions
 {
     public const string SectionName = "Classifier";
+
+    /// <summary>
+    /// <see cref="ClassifierMode.Learned"/> (hard-signal rules, then the linear model shipped with the gateway) or
+    /// <see cref="ClassifierMode.Rules"/> (the cue rules alone). Default: Learned.
+    /// </summary>
+    [EnumDataType(typeof(ClassifierMode))]
+    public ClassifierMode Mode { get; set; } = ClassifierMode.Learned;
+
+    /// <summary>
+    /// The learned classifier's lowest confidence (probability of its pick) that it acts on; below it the request goes
+    /// to <see cref="LowConfidenceCategory"/>. From 0 to 1. Default: null, meaning the operating point chosen at
+    /// training on the cost-weighted error (recorded in the model file; see README).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double? MinConfidence { get; set; }
+
+    /// <summary>
+    /// Where an unsure learned pick goes: the category whose mistakes cost least. <c>general</c> is mid-priced and
+    /// capable enough for most light tasks and many hard ones. One of light, general, reasoning. Default: general.
+    /// </summary>
+    [Required]
+    public string LowConfidenceCategory { get; set; } = "general";
+
+    /// <summary>
+    /// Two learned probabilities closer than this are a tie, which a small <c>max_tokens</c> (at most
+    /// <see cref="LightMaxOutputTokens"/>) breaks towards <c>light</c>; max_tokens never decides alone. From 0 to 0.5. Default: 0.1.
+    /// </summary>
+    [Range(0.0, 0.5)]
+    public double TieMargin { get; set; } = 0.1;
 
     /// <summary>
     /// Share of Han characters among the letters of the conversation (system prompt excluded) from which a request
@@ -40,7 +70,10 @@ public sealed class ClassifierOptions
     [Range(1, 10_000_000)]
     public int LightMaxContextTokens { get; set; } = 16_000;
 
-    /// <summary>A <c>max_tokens</c> at or below this, with no cue saying otherwise, asks for a short answer: <c>light</c>. Default: 64.</summary>
+    /// <summary>
+    /// A <c>max_tokens</c> at or below this asks for a short answer: in rules mode <c>light</c> when no cue says
+    /// otherwise; in learned mode it only breaks a tie (<see cref="TieMargin"/>). Default: 64.
+    /// </summary>
     [Range(0, 1_000_000)]
     public int LightMaxOutputTokens { get; set; } = 64;
 
@@ -95,6 +128,16 @@ public sealed class ClassifierOptions
     public List<string>? WhyCues { get; set; }
 }
 
+/// <summary>Which <c>auto</c> pre-classifier runs.</summary>
+public enum ClassifierMode
+{
+    /// <summary>Hard-signal rules, then the learned linear model.</summary>
+    Learned,
+
+    /// <summary>The rule-based classifier alone (cue lists and thresholds).</summary>
+    Rules,
+}
+
 [OptionsValidator]
 public sealed partial class ClassifierOptionsValidator : IValidateOptions<ClassifierOptions>;
 
@@ -130,6 +173,11 @@ public sealed class ClassifierOptionsRulesValidator : IValidateOptions<Classifie
         if (options.LongDocumentTokens <= options.LightMaxPromptTokens)
         {
             errors.Add($"Classifier:LongDocumentTokens ({options.LongDocumentTokens}) must be above LightMaxPromptTokens ({options.LightMaxPromptTokens}).");
+        }
+
+        if (options.LowConfidenceCategory is not ("light" or "general" or "reasoning"))
+        {
+            errors.Add($"Classifier:LowConfidenceCategory must be light, general or reasoning (got '{options.LowConfidenceCategory}').");
         }
 
         CheckCues(nameof(options.ReasoningCues), options.ReasoningCues, errors);

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text;
 using AspireRouter.Contracts.Registry;
-using AspireRouter.Gateway.Requests;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Classification;
@@ -13,56 +10,30 @@ namespace AspireRouter.Gateway.Classification;
 /// amounts → reasoning; code or general cues → general; a tiny max_tokens, JSON output, a short prompt or a short
 /// instruction on a short payload → light; anything else → general.
 /// </summary>
-public sealed partial class RuleBasedClassifier : IPromptClassifier
-{
-    private readonly ClassifierOptions _options;
-    private readonly ILogger<RuleBasedClassifier> _logger;
-    private readonly CueSet _reasoning;
+public sealed class RuleBasedClassifier : FeatureClassifier
+{    private readonly CueSet _reasoning;
     private readonly CueSet _light;
     private readonly CueSet _general;
     private readonly CueSet _hardQuestion;
     private readonly CueSet _why;
 
     public RuleBasedClassifier(IOptions<ClassifierOptions> options, ILogger<RuleBasedClassifier> logger)
+        : this(options, new CueSets(options.Value), logger)
     {
-        _options = options.Value;
-        _logger = logger;
-        _reasoning = new CueSet(_options.ReasoningCues ?? ClassifierCues.Reasoning);
-        _light = new CueSet(_options.LightCues ?? ClassifierCues.Light);
-        _general = new CueSet(_options.GeneralCues ?? ClassifierCues.General);
-        _hardQuestion = new CueSet(_options.HardQuestionCues ?? ClassifierCues.HardQuestion);
-        _why = new CueSet(_options.WhyCues ?? ClassifierCues.Why);
     }
 
-    public ClassificationResult Classify(ChatRequest request)
+    public RuleBasedClassifier(IOptions<ClassifierOptions> options, CueSets cues, ILogger<RuleBasedClassifier> logger)
+        : base(options.Value, logger)
     {
-        var result = Classify(PromptFeatureExtractor.Extract(request, _options.CueWindowChars));
-        LogClassified(_logger, result.Category, result.Reason);
-        return result;
+        (_reasoning, _light, _general, _hardQuestion, _why) = (cues.Reasoning, cues.Light, cues.General, cues.HardQuestions, cues.Why);
     }
 
-    /// <summary>Applies the rules to features already extracted.</summary>
-    public ClassificationResult Classify(PromptFeatures features)
+    /// <summary>Applies the cue rules, first match wins.</summary>
+    protected override ClassificationResult ClassifyText(PromptFeatures features)
     {
-        var o = _options;
-        if (features.ImageParts > 0)
-        {
-            return Result(WorkloadCategories.Multimodal, $"{features.ImageParts} image part(s)");
-        }
-
-        if (features.PromptHanChars > 0 && features.HanShare >= o.CjkShareThreshold)
-        {
-            return Result(WorkloadCategories.RegionalCn, $"{Percent(features.HanShare)}% CJK");
-        }
-
-        // "请帮我检查这段英文邮件: <English text>" is written in Chinese although most of its letters are English.
-        if (features.InstructionHanChars > 0 && features.InstructionHanShare >= o.CjkShareThreshold)
-        {
-            return Result(WorkloadCategories.RegionalCn, $"{Percent(features.InstructionHanShare)}% CJK in instruction");
-        }
-
+        var o = Options;
         var text = features.LastUserText.AsSpan();
-        var hasCode = features.CodeFences >= 2 || features.CodeLines >= o.CodeLineThreshold;
+        var hasCode = HardSignals.HasCode(features, o);
         if (_reasoning.FindFirst(text) is { } reasoningCue)
         {
             return Result(WorkloadCategories.Reasoning, $"reasoning cue {Quote(reasoningCue)}");
@@ -84,10 +55,7 @@ public sealed partial class RuleBasedClassifier : IPromptClassifier
             return Result(WorkloadCategories.Reasoning, $"long document ({tokens} tokens), hard-question cue {Quote(question)}");
         }
 
-        var lightAllowed = !hasCode
-            && tokens <= o.LightMaxPromptTokens
-            && tokens + features.SystemTokens <= o.LightMaxContextTokens
-            && features.MessageCount < o.LongConversationMessages;
+        var lightAllowed = HardSignals.LightAllowed(features, o);
         if (lightAllowed && (_light.FindFirst(text) ?? _light.FindFirst(features.SystemText)) is { } lightCue)
         {
             return Result(WorkloadCategories.Light, $"light cue {Quote(lightCue)}");
@@ -131,29 +99,8 @@ public sealed partial class RuleBasedClassifier : IPromptClassifier
         return Result(WorkloadCategories.General, features.HasTools ? $"{tokens} tokens, tools, no cue" : $"{tokens} tokens, no cue");
     }
 
-    private static double Percent(double share) => Math.Round(share * 100, MidpointRounding.AwayFromZero);
+    private static ClassificationResult Result(string category, string why) => HardSignals.Result(category, why);
 
-    private static ClassificationResult Result(string category, string why) => new(category, $"auto: {why} -> {category}");
-
-    /// <summary>A cue as it may appear in a header: printable ASCII as is, anything else as <c>\uXXXX</c>.</summary>
-    internal static string Quote(string cue)
-    {
-        var builder = new StringBuilder(cue.Length + 2).Append('\'');
-        foreach (var c in cue)
-        {
-            if (c is >= ' ' and <= '~' and not '\'' and not '\\')
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-        }
-
-        return builder.Append('\'').ToString();
-    }
-
-    [LoggerMessage(1101, LogLevel.Debug, "auto classified as {Category}: {Reason}")]
-    private static partial void LogClassified(ILogger logger, string category, string reason);
+    /// <summary>A cue as it may appear in a header (see <see cref="HardSignals.Quote"/>).</summary>
+    internal static string Quote(string cue) => HardSignals.Quote(cue);
 }

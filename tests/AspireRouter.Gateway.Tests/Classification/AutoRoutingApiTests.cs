@@ -13,7 +13,7 @@ public sealed class AutoRoutingApiTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private Task<HttpResponseMessage> Post(byte[] body, string? categoryHeader = null)
+    private Task<HttpResponseMessage> Post(byte[] body, string? categoryHeader = null, HttpClient? client = null)
     {
         var content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = content };
@@ -22,7 +22,7 @@ public sealed class AutoRoutingApiTests : IDisposable
             request.Headers.Add("X-AspireRouter-Category", categoryHeader);
         }
 
-        return _client.SendAsync(request);
+        return (client ?? _client).SendAsync(request);
     }
 
     private static string Header(HttpResponseMessage response, string name) =>
@@ -61,6 +61,28 @@ public sealed class AutoRoutingApiTests : IDisposable
 
         Assert.Equal("reasoning", Header(response, "X-AspireRouter-Category"));
         Assert.Equal("kimi-k2-5", Header(response, "X-AspireRouter-Model"));
+        Assert.Matches(@"^auto: model reasoning (0\.\d\d|1\.00), strongest '[^']+' -> reasoning$", Header(response, "X-AspireRouter-Route-Reason"));
+    }
+
+    [Fact]
+    public async Task Auto_QuantitativeProblemWithoutCueWords_GoesToReasoningWithTheModelsReason()
+    {
+        var response = await Post(Classifiers.Body("Ann is three times as old as her son. In 12 years she will be twice his age. How old is each now?"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("reasoning", Header(response, "X-AspireRouter-Category"));
+        Assert.StartsWith("auto: model reasoning ", Header(response, "X-AspireRouter-Route-Reason"));
+        Assert.Contains(", strongest '", Header(response, "X-AspireRouter-Route-Reason"));
+    }
+
+    [Fact]
+    public async Task RulesMode_GivesTheRulesReason()
+    {
+        using var factory = new GatewayFactory(new Dictionary<string, string> { ["Classifier:Mode"] = "Rules" });
+
+        var response = await Post(Classifiers.Body("Prove that the square root of 2 is irrational."), client: factory.CreateClient());
+
+        Assert.Equal("reasoning", Header(response, "X-AspireRouter-Category"));
         Assert.Equal("auto: reasoning cue 'prove' -> reasoning", Header(response, "X-AspireRouter-Route-Reason"));
     }
 }

@@ -71,6 +71,42 @@ public class ClassifierOptionsTests
         Assert.Contains("Classifier:CjkShareThreshold must be above 0 and at most 1 (got 1.5).", error.Message);
     }
 
+    [Theory]
+    [InlineData("Classifier:LowConfidenceCategory", "multimodal", "Classifier:LowConfidenceCategory must be light, general or reasoning (got 'multimodal').")]
+    [InlineData("Classifier:MinConfidence", "1.5", "MinConfidence")]
+    [InlineData("Classifier:TieMargin", "0.9", "TieMargin")]
+    public void Startup_WithBadLearnedOptions_Fails(string key, string value, string message)
+    {
+        using var gateway = new GatewayFactory();
+        using var factory = gateway.WithWebHostBuilder(builder => builder.UseSetting(key, value));
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Startup_WithAnUnknownMode_Fails()
+    {
+        using var gateway = new GatewayFactory();
+        using var factory = gateway.WithWebHostBuilder(builder => builder.UseSetting("Classifier:Mode", "Sometimes"));
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("Sometimes", error.ToString());
+    }
+
+    [Theory]
+    [InlineData(null, typeof(LearnedClassifier))]
+    [InlineData("Learned", typeof(LearnedClassifier))]
+    [InlineData("Rules", typeof(RuleBasedClassifier))]
+    public void Mode_PicksTheClassifier(string? mode, Type expected)
+    {
+        using var gateway = new GatewayFactory(mode is null ? null : new Dictionary<string, string> { ["Classifier:Mode"] = mode });
+
+        Assert.IsType(expected, gateway.Services.GetRequiredService<IPromptClassifier>());
+    }
+
     [Fact]
     public void Startup_BindsConfiguredCuesInPlaceOfTheDefaults()
     {

@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Json;
+using AspireRouter.ClassifierTraining;
 using AspireRouter.Gateway.Classification;
 using AspireRouter.Gateway.Requests;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,50 +19,12 @@ internal static class Classifiers
         return ChatRequestParser.Parse(body, out var error) ?? throw new InvalidOperationException(error!.Message);
     }
 
-    public static byte[] Body(string prompt, string? system = null, bool image = false, string extra = "", string model = "auto")
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            json.WriteStartObject();
-            json.WriteString("model", model);
-            json.WriteStartArray("messages");
-            if (system is not null)
-            {
-                json.WriteStartObject();
-                json.WriteString("role", "system");
-                json.WriteString("content", system);
-                json.WriteEndObject();
-            }
+    public static byte[] Body(string prompt, string? system = null, bool image = false, string extra = "", string model = "auto") =>
+        AutoRequest.Body(prompt, system, image, extra, model);
 
-            json.WriteStartObject();
-            json.WriteString("role", "user");
-            if (image)
-            {
-                json.WriteStartArray("content");
-                json.WriteStartObject();
-                json.WriteString("type", "text");
-                json.WriteString("text", prompt);
-                json.WriteEndObject();
-                json.WriteStartObject();
-                json.WriteString("type", "image_url");
-                json.WriteStartObject("image_url");
-                json.WriteString("url", "data:image/png;base64,iVBORw0KGgo=");
-                json.WriteEndObject();
-                json.WriteEndObject();
-                json.WriteEndArray();
-            }
-            else
-            {
-                json.WriteString("content", prompt);
-            }
+    /// <summary>The learned classifier with the shipped model.</summary>
+    public static LearnedClassifier Learned(ClassifierOptions? options = null) =>
+        new(ShippedModel, Options.Create(options ?? new ClassifierOptions()), NullLogger<LearnedClassifier>.Instance);
 
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        var text = Encoding.UTF8.GetString(stream.ToArray());
-        return Encoding.UTF8.GetBytes(extra.Length == 0 ? text : text[..^1] + extra + "}");
-    }
+    public static LinearModel ShippedModel { get; } = LinearModel.LoadEmbedded();
 }

@@ -85,7 +85,7 @@ public sealed class BudgetSettlementTests(RedisServerFixture redis)
         var stalled = new TaskCompletionSource();
         factory.Stub.On(Model, (_, token) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
         {
-            Content = new StreamContent(new StallingStream(Encoding.UTF8.GetBytes(StubProvider.Chunk(Model, "partial answer")), stalled)),
+            Content = new StreamContent(new FirstChunkThenStall(Encoding.UTF8.GetBytes(StubProvider.Chunk(Model, "partial answer")), stalled.Task)),
         }));
         var client = factory.CreateClient();
 
@@ -139,34 +139,5 @@ public sealed class BudgetSettlementTests(RedisServerFixture redis)
         Assert.Equal("1", alone.Headers.GetValues("X-AspireRouter-Attempts").Single()); // no room for a hedge: the first ran on
         Assert.Equal("qwen-3-8b", alone.Headers.GetValues("X-AspireRouter-Model").Single());
         Assert.Equal(0, (await DayAsync(connection)).Reservations);
-    }
-
-    /// <summary>Sends one chunk, then blocks until released (a provider still generating), cancellable.</summary>
-    private sealed class StallingStream(byte[] first, TaskCompletionSource released) : Stream
-    {
-        private bool _sent;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (!_sent)
-            {
-                _sent = true;
-                first.CopyTo(buffer);
-                return first.Length;
-            }
-
-            await released.Task.WaitAsync(cancellationToken);
-            return 0;
-        }
     }
 }

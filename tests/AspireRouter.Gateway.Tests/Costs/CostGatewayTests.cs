@@ -205,7 +205,7 @@ public sealed class CostGatewayTests : IDisposable
     {
         _factory.Stub.On("qwen-3-8b", (_, token) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
         {
-            Content = new StreamContent(new FirstChunkThenHang(Encoding.UTF8.GetBytes(StubProvider.Chunk("qwen-3-8b", "Hello world")))),
+            Content = new StreamContent(new FirstChunkThenStall(Encoding.UTF8.GetBytes(StubProvider.Chunk("qwen-3-8b", "Hello world")))),
         }));
         var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
@@ -223,34 +223,5 @@ public sealed class CostGatewayTests : IDisposable
         Assert.True(e.Estimated);
         Assert.Equal(2, e.OutputTokens);
         Assert.True(e.InputTokens > 0);
-    }
-
-    /// <summary>Sends one chunk, then waits until cancelled, as a slow provider would.</summary>
-    private sealed class FirstChunkThenHang(byte[] first) : Stream
-    {
-        private bool _sent;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (!_sent)
-            {
-                _sent = true;
-                first.CopyTo(buffer);
-                return first.Length;
-            }
-
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return 0;
-        }
     }
 }

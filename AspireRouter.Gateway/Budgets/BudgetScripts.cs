@@ -10,10 +10,10 @@ namespace AspireRouter.Gateway.Budgets;
 internal static class BudgetScripts
 {
     /// <summary>
-    /// KEYS: day hash, month hash. ARGV: id, amount, now ms, lease ms, day limit, month limit (-1 = none), day TTL s,
-    /// month TTL s. Returns {1} when reserved, else {0, period (1 day, 2 month), spent, reserved, limit}.
+    /// What <see cref="Reserve"/> and <see cref="TopUp"/> start with: @amount and @now, and <c>load(key)</c>, a period
+    /// hash's spend and the reservations still leased (expired leases are deleted on the way).
     /// </summary>
-    public static readonly LuaScript Reserve = LuaScript.Prepare("""
+    private const string Load = """
         local amount = tonumber(@amount)
         local now = tonumber(@now)
         local function load(key)
@@ -35,6 +35,13 @@ internal static class BudgetScripts
           end
           return spent, reserved
         end
+        """;
+
+    /// <summary>
+    /// KEYS: day hash, month hash. ARGV: id, amount, now ms, lease ms, day limit, month limit (-1 = none), day TTL s,
+    /// month TTL s. Returns {1} when reserved, else {0, period (1 day, 2 month), spent, reserved, limit}.
+    /// </summary>
+    public static readonly LuaScript Reserve = LuaScript.Prepare(Load + "\n" + """
         local dayLimit, monthLimit = tonumber(@dayLimit), tonumber(@monthLimit)
         local ds, dr = load(@dayKey)
         if dayLimit >= 0 and ds + dr + amount > dayLimit then return {0, 1, ds, dr, dayLimit} end
@@ -52,26 +59,7 @@ internal static class BudgetScripts
     /// Extends a reservation in flight by @amount (another attempt that may be billed), when the period still has
     /// room for it. Same KEYS and ARGV as <see cref="Reserve"/>; same returns. A reservation whose lease ended is made anew.
     /// </summary>
-    public static readonly LuaScript TopUp = LuaScript.Prepare("""
-        local amount = tonumber(@amount)
-        local now = tonumber(@now)
-        local function load(key)
-          local spent, reserved = 0, 0
-          local all = redis.call('HGETALL', key)
-          for i = 1, #all, 2 do
-            local f = all[i]
-            if f == 'spent' then
-              spent = tonumber(all[i + 1])
-            elseif string.sub(f, 1, 2) == 'r:' then
-              local v = all[i + 1]
-              local sep = string.find(v, ':', 1, true)
-              if tonumber(string.sub(v, sep + 1)) > now then
-                reserved = reserved + tonumber(string.sub(v, 1, sep - 1))
-              end
-            end
-          end
-          return spent, reserved
-        end
+    public static readonly LuaScript TopUp = LuaScript.Prepare(Load + "\n" + """
         local function held(key)
           local v = redis.call('HGET', key, 'r:' .. @id)
           if not v then return 0 end

@@ -17,12 +17,21 @@ internal sealed class CueSet
     public CueSet(IEnumerable<string> cues)
     {
         // Longest first, so that at one position "step by step" wins over "step".
-        _names = [.. cues.Select(c => c.Trim()).Where(c => c.TrimEnd('*').Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)
-            .OrderByDescending(c => c.TrimEnd('*').Length)];
-        _phrases = [.. _names.Select(c => c.TrimEnd('*'))];
-        _prefix = [.. _names.Select(c => c.EndsWith('*'))];
+        var compiled = Compile(cues);
+        _names = [.. compiled.Select(c => c.Name)];
+        _phrases = [.. compiled.Select(c => c.Text)];
+        _prefix = [.. compiled.Select(c => c.Prefix)];
         _search = _phrases.Length == 0 ? null : SearchValues.Create(_phrases, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>A configured cue (<c>*</c> included), the phrase it matches, and whether it is a prefix.</summary>
+    internal readonly record struct Phrase(string Name, string Text, bool Prefix);
+
+    /// <summary>The cues trimmed, without empty or duplicate ones, longest first.</summary>
+    internal static Phrase[] Compile(IEnumerable<string> cues) =>
+        [.. cues.Select(c => c.Trim()).Where(c => c.TrimEnd('*').Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)
+            .OrderByDescending(c => c.TrimEnd('*').Length)
+            .Select(c => new Phrase(c, c.TrimEnd('*'), c.EndsWith('*')))];
 
     /// <summary>The first cue found in <paramref name="text"/> (as configured, <c>*</c> included), or null.</summary>
     public string? FindFirst(ReadOnlySpan<char> text)
@@ -78,7 +87,8 @@ internal sealed class CueSet
         return -1;
     }
 
-    private static bool OnBoundaries(ReadOnlySpan<char> text, int at, string phrase, bool prefix)
+    /// <summary>Whether <paramref name="phrase"/> at <paramref name="at"/> sits on word boundaries where its edges are ASCII letters or digits.</summary>
+    internal static bool OnBoundaries(ReadOnlySpan<char> text, int at, string phrase, bool prefix)
     {
         var end = at + phrase.Length;
         var startOk = !char.IsAsciiLetterOrDigit(phrase[0]) || at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1]);

@@ -24,23 +24,41 @@ public sealed class CueSets(ClassifierOptions options)
     /// <summary>Characters from the start and from the end of a message that <see cref="Flags"/> searches: where instructions sit.</summary>
     public const int FlagWindowChars = 1024;
 
+    // The lists Flags asks about, matched in one pass: bit positions in CueMatches.Lists.
+    private const int ReasoningList = 0, LightList = 1, GeneralList = 2, HardQuestionList = 3, WhyList = 4;
+
+    private readonly CueMatcher _matcher = new(
+        [
+            options.ReasoningCues ?? ClassifierCues.Reasoning,
+            options.LightCues ?? ClassifierCues.Light,
+            options.GeneralCues ?? ClassifierCues.General,
+            options.HardQuestionCues ?? ClassifierCues.HardQuestion,
+            options.WhyCues ?? ClassifierCues.Why,
+        ],
+        countedList: WhyList);
+
     /// <summary>
     /// Which cue lists fire on the first and last <see cref="FlagWindowChars"/> of the last user message (and of the
-    /// system message, for light cues), as bits. Bounded so that a long prompt costs the learned classifier no more than a short one.
+    /// system message, for light cues), as bits. Bounded so that a long prompt costs the learned classifier no more
+    /// than a short one; every list is matched in one pass over each window (<see cref="CueMatcher"/>).
     /// </summary>
     public int Flags(PromptFeatures features)
     {
-        ReadOnlySpan<char> head = Head(features.LastUserText), tail = Tail(features.LastUserText);
-        ReadOnlySpan<char> systemHead = Head(features.SystemText), systemTail = Tail(features.SystemText);
-        var flags = Reasoning.FindFirst(head) is null && Reasoning.FindFirst(tail) is null ? 0 : ReasoningCue;
-        flags |= Light.FindFirst(head) is null && Light.FindFirst(tail) is null ? 0 : LightCue;
-        flags |= Light.FindFirst(systemHead) is null && Light.FindFirst(systemTail) is null ? 0 : SystemLightCue;
-        flags |= General.FindFirst(head) is null && General.FindFirst(tail) is null ? 0 : GeneralCue;
-        flags |= Why.Count(head) + Why.Count(tail) >= options.WhyChainCount ? WhyChain : 0;
+        var head = _matcher.Match(Head(features.LastUserText));
+        var tail = _matcher.Match(Tail(features.LastUserText));
+        var user = head.Lists | tail.Lists;
+        var system = features.SystemText.Length == 0 ? 0 : _matcher.Match(Head(features.SystemText)).Lists | _matcher.Match(Tail(features.SystemText)).Lists;
+        var flags = Fires(user, ReasoningList) ? ReasoningCue : 0;
+        flags |= Fires(user, LightList) ? LightCue : 0;
+        flags |= Fires(system, LightList) ? SystemLightCue : 0;
+        flags |= Fires(user, GeneralList) ? GeneralCue : 0;
+        flags |= head.Counted + tail.Counted >= options.WhyChainCount ? WhyChain : 0;
         flags |= features.HasQuestion && features.Numbers >= options.QuantitativeNumbers && features.QuantitySymbols >= options.QuantitySymbolThreshold ? Quantitative : 0;
-        flags |= features.PromptTokens >= options.LongDocumentTokens && HardQuestions.FindFirst(tail) is not null ? HardQuestion : 0;
+        flags |= features.PromptTokens >= options.LongDocumentTokens && Fires(tail.Lists, HardQuestionList) ? HardQuestion : 0;
         return flags;
     }
+
+    private static bool Fires(int lists, int list) => (lists & (1 << list)) != 0;
 
     /// <summary>The whole of a short text, else its first <see cref="FlagWindowChars"/>.</summary>
     private static ReadOnlySpan<char> Head(string text) => text.Length <= 2 * FlagWindowChars ? text : text.AsSpan(0, FlagWindowChars);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using AspireRouter.Contracts.Registry;
 using Microsoft.Extensions.Options;
@@ -25,11 +26,21 @@ public sealed class LearnedClassifier(LinearModel model, IOptions<ClassifierOpti
         var o = Options;
         var categories = model.Categories;
         Span<float> p = stackalloc float[categories.Count];
-        Span<(int Start, int Length)> words = stackalloc (int, int)[categories.Count * categories.Count];
-        model.Predict(features, o, cues.Flags(features), p, words);
         var lightAllowed = HardSignals.LightAllowed(features, o);
-        var (best, second) = TopTwo(p, lightAllowed ? -1 : IndexOf(WorkloadCategories.Light));
-        var (start, length) = words[best * categories.Count + second];
+        // Every token of the user's text is at least one character: a buffer as long as the text holds its words.
+        var words = ArrayPool<WordFeature>.Shared.Rent(features.LastUserText.Length + 1);
+        int best, second, start, length;
+        try
+        {
+            var count = model.Predict(features, o, cues.Flags(features), p, words);
+            (best, second) = TopTwo(p, lightAllowed ? -1 : IndexOf(WorkloadCategories.Light));
+            (start, length) = model.Strongest(words.AsSpan(0, count), best, second);
+        }
+        finally
+        {
+            ArrayPool<WordFeature>.Shared.Return(words);
+        }
+
         var strongest = start < 0 ? "none" : HardSignals.Quote(features.LastUserText.AsSpan(start, length));
         var picked = $"model {categories[best]} {Format(p[best])}, strongest {strongest}";
         if (!lightAllowed && p[IndexOf(WorkloadCategories.Light)] > p[best])

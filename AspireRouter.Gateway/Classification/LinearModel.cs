@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace AspireRouter.Gateway.Classification;
@@ -18,13 +20,21 @@ public sealed class LinearModel
 
     public LinearModel(int bits, string[] categories, float[] bias, float[] weights, double operatingPoint)
     {
-        if (bits is < 8 or > 24 || categories.Length is < 2 or > 8 || bias.Length != categories.Length || weights.Length != (categories.Length << bits))
+        if (bits is < 8 or > 24 || categories.Length is < 2 or > Stride || bias.Length != categories.Length || weights.Length != (categories.Length << bits))
         {
             throw new ArgumentException($"Inconsistent model: {bits} bits, {categories.Length} categories, {bias.Length} biases, {weights.Length} weights.");
         }
 
         (Bits, Categories, Bias, Weights, OperatingPoint) = (bits, categories, bias, weights, operatingPoint);
+        _rows = Rows(weights, categories.Length, bits);
+        _bias = new float[Stride];
+        bias.CopyTo(_bias, 0);
     }
+
+    // Scoring reads these: each feature's weights padded to one 128-bit vector.
+    private const int Stride = 4;
+    private readonly float[] _rows;
+    private readonly float[] _bias;
 
     /// <summary>Hash bits: the table has 2^Bits rows.</summary>
     public int Bits { get; }
@@ -45,33 +55,52 @@ public sealed class LinearModel
         Predict(features, options, cueFlags, probabilities, []);
 
     /// <summary>
-    /// Like <see cref="Predict(PromptFeatures, ClassifierOptions, int, Span{float})"/>, and fills <paramref name="strongest"/>
-    /// (n×n, when not empty) with the (start, length) of the word of the user's text that most favours category a over b at [a * n + b].
+    /// Like <see cref="Predict(PromptFeatures, ClassifierOptions, int, Span{float})"/>, and records in
+    /// <paramref name="words"/> the user's words in order (as many as fit) for <see cref="Strongest"/>; returns how many it recorded.
     /// </summary>
-    public void Predict(PromptFeatures features, ClassifierOptions options, int cueFlags, Span<float> probabilities, Span<(int Start, int Length)> strongest)
+    public int Predict(PromptFeatures features, ClassifierOptions options, int cueFlags, Span<float> probabilities, Span<WordFeature> words)
     {
         var n = Categories.Count;
-        Span<float> sums = stackalloc float[PromptFeaturizer.Families * n];
+        Span<Vector128<float>> sums = stackalloc Vector128<float>[PromptFeaturizer.Families];
         Span<int> counts = stackalloc int[PromptFeaturizer.Families];
-        Span<float> margins = stackalloc float[strongest.Length];
         sums.Clear();
         counts.Clear();
-        margins.Fill(float.NegativeInfinity);
-        strongest.Fill((-1, 0));
-        var sink = new ScoringSink(Weights, n, sums, counts, margins, strongest);
+        var sink = new ScoringSink(_rows, sums, counts, words);
         PromptFeaturizer.Featurize(features, options, cueFlags, Bits, ref sink);
+        var score = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_bias));
+        for (var family = 0; family < PromptFeaturizer.Families; family++)
+        {
+            score += counts[family] == 0 ? Vector128<float>.Zero : sums[family] / MathF.Sqrt(counts[family]);
+        }
+
         for (var c = 0; c < n; c++)
         {
-            var score = Bias[c];
-            for (var family = 0; family < PromptFeaturizer.Families; family++)
-            {
-                score += counts[family] == 0 ? 0 : sums[family * n + c] / MathF.Sqrt(counts[family]);
-            }
-
-            probabilities[c] = score;
+            probabilities[c] = score[c];
         }
 
         Softmax(probabilities[..n]);
+        return sink.Words;
+    }
+
+    /// <summary>
+    /// The (start, length) in the user's text of the first of <paramref name="words"/> whose weights favour category
+    /// <paramref name="a"/> over <paramref name="b"/> the most; (-1, 0) when there are none.
+    /// </summary>
+    public (int Start, int Length) Strongest(ReadOnlySpan<WordFeature> words, int a, int b)
+    {
+        var n = Categories.Count;
+        var margin = float.NegativeInfinity;
+        (int, int) strongest = (-1, 0);
+        foreach (var word in words)
+        {
+            var m = Weights[word.Index * n + a] - Weights[word.Index * n + b];
+            if (m > margin)
+            {
+                (margin, strongest) = (m, (word.Start, word.Length));
+            }
+        }
+
+        return strongest;
     }
 
     public static void Softmax(Span<float> scores)
@@ -161,40 +190,37 @@ public sealed class LinearModel
         return values;
     }
 
-    private ref struct ScoringSink(float[] weights, int categories, Span<float> sums, Span<int> counts, Span<float> margins, Span<(int, int)> strongest) : IFeatureSink
+    /// <summary>The weights padded to rows of four floats, one vector load per feature; the bias likewise.</summary>
+    private static float[] Rows(float[] weights, int categories, int bits)
     {
-        private readonly Span<float> _sums = sums;
-        private readonly Span<int> _counts = counts;
-        private readonly Span<float> _margins = margins;
-        private readonly Span<(int, int)> _strongest = strongest;
+        var rows = new float[Stride << bits];
+        for (var i = 0; i < 1 << bits; i++)
+        {
+            weights.AsSpan(i * categories, categories).CopyTo(rows.AsSpan(i * Stride));
+        }
 
-        public readonly void Add(int family, int index, int start, int length)
+        return rows;
+    }
+
+    private ref struct ScoringSink(float[] rows, Span<Vector128<float>> sums, Span<int> counts, Span<WordFeature> words) : IFeatureSink
+    {
+        private readonly Span<Vector128<float>> _sums = sums;
+        private readonly Span<int> _counts = counts;
+        private readonly Span<WordFeature> _words = words;
+
+        public int Words { get; private set; }
+
+        public void Add(int family, int index, int start, int length)
         {
             _counts[family]++;
-            var row = weights.AsSpan(index * categories, categories);
-            var sums = _sums.Slice(family * categories, categories);
-            for (var c = 0; c < categories; c++)
+            _sums[family] += Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(rows), (nuint)(index * Stride));
+            if (start >= 0 && Words < _words.Length)
             {
-                sums[c] += row[c];
-            }
-
-            if (start < 0 || _margins.IsEmpty)
-            {
-                return;
-            }
-
-            for (var a = 0; a < categories; a++)
-            {
-                for (var b = 0; b < categories; b++)
-                {
-                    var margin = row[a] - row[b];
-                    if (a != b && margin > _margins[a * categories + b])
-                    {
-                        _margins[a * categories + b] = margin;
-                        _strongest[a * categories + b] = (start, length);
-                    }
-                }
+                _words[Words++] = new WordFeature(index, start, length);
             }
         }
     }
 }
+
+/// <summary>A word of the user's text as the model saw it: its hash bucket and where it is.</summary>
+public readonly record struct WordFeature(int Index, int Start, int Length);

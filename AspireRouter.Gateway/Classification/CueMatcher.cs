@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace AspireRouter.Gateway.Classification;
 
 /// <summary>What one pass of <see cref="CueMatcher"/> found: which lists fired (bits by list position) and how many
@@ -7,80 +5,158 @@ namespace AspireRouter.Gateway.Classification;
 internal readonly record struct CueMatches(int Lists, int Counted);
 
 /// <summary>
-/// Several cue lists matched in one pass over a text, with the same rules as <see cref="CueSet"/> (case-insensitive,
-/// ASCII word boundaries at alphanumeric edges, <c>*</c> for a prefix). One vectorised search finds every position
-/// where any cue starts; only the cues sharing that position's first letter are then checked there. Allocates nothing.
+/// Several cue lists matched in one pass over a text, with the same rules as <see cref="CueSet"/>: case-insensitive
+/// (ordinal, each character upper-cased), an ASCII letter or digit at a cue's edge must sit on a word boundary, a
+/// trailing <c>*</c> drops the boundary at the end. The cues are a trie of upper-cased characters: a cue that starts
+/// with an ASCII letter or digit is only looked for where a word starts, the others (Chinese cues, punctuation) at
+/// every position. A few character comparisons per word; allocates nothing.
 /// </summary>
 internal sealed class CueMatcher
 {
-    private readonly SearchValues<string>? _search;
-    private readonly Dictionary<char, Cue[]> _byFirst;
-    private readonly int _countedList;
+    private readonly Node _wordStart = new();
+    private readonly Node _anywhere = new();
+    private readonly bool _anywhereMayStartWithAlphanumeric;
+    private readonly int _countedBit;
 
     /// <param name="lists">The cue lists; bit i of <see cref="CueMatches.Lists"/> is list i.</param>
     /// <param name="countedList">The list whose occurrences <see cref="CueMatches.Counted"/> counts, as <see cref="CueSet.Count"/> would.</param>
     public CueMatcher(IReadOnlyList<IEnumerable<string>> lists, int countedList)
     {
-        var cues = new Dictionary<(string Phrase, bool Prefix), int>();
         for (var list = 0; list < lists.Count; list++)
         {
-            foreach (var phrase in CueSet.Compile(lists[list]))
+            foreach (var cue in CueSet.Compile(lists[list]))
             {
-                var key = (phrase.Text.ToUpperInvariant(), phrase.Prefix);
-                cues[key] = cues.GetValueOrDefault(key) | (1 << list);
+                var phrase = cue.Text;
+                var node = char.IsAsciiLetterOrDigit(phrase[0]) ? _wordStart : _anywhere;
+                foreach (var c in phrase)
+                {
+                    node = node.Child(char.ToUpperInvariant(c));
+                }
+
+                if (!cue.Prefix && char.IsAsciiLetterOrDigit(phrase[^1]))
+                {
+                    node.BoundedLists |= 1 << list;
+                }
+                else
+                {
+                    node.Lists |= 1 << list;
+                }
             }
         }
 
-        _byFirst = cues.Select(c => new Cue(c.Key.Phrase, c.Key.Prefix, c.Value))
-            .GroupBy(c => c.Phrase[0])
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Phrase.Length).ToArray());
-        _search = cues.Count == 0 ? null : SearchValues.Create([.. cues.Keys.Select(k => k.Phrase).Distinct()], StringComparison.OrdinalIgnoreCase);
-        _countedList = countedList;
+        _wordStart.Freeze();
+        _anywhere.Freeze();
+        _anywhereMayStartWithAlphanumeric = _anywhere.Keys.Any(char.IsAsciiLetterOrDigit);
+        _countedBit = 1 << countedList;
     }
 
     public CueMatches Match(ReadOnlySpan<char> text)
     {
-        if (_search is null)
+        int lists = 0, counted = 0, countedEnd = 0;
+        var previousAlphanumeric = false;
+        for (var i = 0; i < text.Length; i++)
         {
-            return default;
-        }
-
-        int lists = 0, counted = 0, countedEnd = 0, offset = 0;
-        var countedBit = 1 << _countedList;
-        while (offset < text.Length)
-        {
-            var found = text[offset..].IndexOfAny(_search);
-            if (found < 0)
+            var alphanumeric = char.IsAsciiLetterOrDigit(text[i]);
+            if (previousAlphanumeric && alphanumeric && !_anywhereMayStartWithAlphanumeric)
             {
-                break;
+                continue; // inside a word: no cue starts here
             }
 
-            var at = offset + found;
-            if (_byFirst.TryGetValue(char.ToUpperInvariant(text[at]), out var candidates))
+            var countedLength = 0;
+            if (!previousAlphanumeric)
             {
-                foreach (var cue in candidates)
-                {
-                    if (!text[at..].StartsWith(cue.Phrase, StringComparison.OrdinalIgnoreCase)
-                        || !CueSet.OnBoundaries(text, at, cue.Phrase, cue.Prefix))
-                    {
-                        continue;
-                    }
-
-                    lists |= cue.Lists;
-                    if ((cue.Lists & countedBit) != 0 && at >= countedEnd)
-                    {
-                        // Longest first: the counted list's longest cue here is the one CueSet.Count would take.
-                        counted++;
-                        countedEnd = at + cue.Phrase.Length;
-                    }
-                }
+                countedLength = Walk(_wordStart, text, i, ref lists);
             }
 
-            offset = at + 1;
+            countedLength = Math.Max(countedLength, Walk(_anywhere, text, i, ref lists));
+            if (countedLength > 0 && i >= countedEnd)
+            {
+                // The counted list's longest cue here, then on after it: CueSet.Count's non-overlapping occurrences.
+                counted++;
+                countedEnd = i + countedLength;
+            }
+
+            previousAlphanumeric = alphanumeric;
         }
 
         return new CueMatches(lists, counted);
     }
 
-    private readonly record struct Cue(string Phrase, bool Prefix, int Lists);
+    /// <summary>Adds to <paramref name="lists"/> every cue of <paramref name="root"/>'s trie that matches at <paramref name="at"/>; returns the length of the longest counted one (0: none).</summary>
+    private int Walk(Node root, ReadOnlySpan<char> text, int at, ref int lists)
+    {
+        var countedLength = 0;
+        var node = root;
+        for (var k = at; k < text.Length; k++)
+        {
+            node = node.Find(char.ToUpperInvariant(text[k]));
+            if (node is null)
+            {
+                break;
+            }
+
+            var end = k + 1;
+            var found = node.Lists | (end == text.Length || !char.IsAsciiLetterOrDigit(text[end]) ? node.BoundedLists : 0);
+            lists |= found;
+            countedLength = (found & _countedBit) != 0 ? end - at : countedLength;
+        }
+
+        return countedLength;
+    }
+
+    private sealed class Node
+    {
+        private readonly Dictionary<char, Node> _building = [];
+        private Node?[] _ascii = [];
+        private Node[] _children = [];
+
+        /// <summary>Lists of the cues that end here and need no word boundary after them.</summary>
+        public int Lists { get; set; }
+
+        /// <summary>Lists of the cues that end here with an ASCII letter or digit, so need a word boundary after them.</summary>
+        public int BoundedLists { get; set; }
+
+        public char[] Keys { get; private set; } = [];
+
+        public Node Child(char c) => _building.TryGetValue(c, out var child) ? child : _building[c] = new Node();
+
+        /// <summary>Turns the children into arrays: an ASCII table where there are many, else a short list.</summary>
+        public void Freeze()
+        {
+            Keys = [.. _building.Keys];
+            _children = [.. Keys.Select(k => _building[k])];
+            if (Keys.Length > 8)
+            {
+                _ascii = new Node?[128];
+                foreach (var key in Keys.Where(char.IsAscii))
+                {
+                    _ascii[key] = _building[key];
+                }
+            }
+
+            foreach (var child in _children)
+            {
+                child.Freeze();
+            }
+        }
+
+        public Node? Find(char c)
+        {
+            if (c < _ascii.Length)
+            {
+                return _ascii[c];
+            }
+
+            var keys = Keys;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (keys[i] == c)
+                {
+                    return _children[i];
+                }
+            }
+
+            return null;
+        }
+    }
 }

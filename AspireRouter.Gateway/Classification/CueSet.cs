@@ -87,8 +87,7 @@ internal sealed class CueSet
         return -1;
     }
 
-    /// <summary>Whether <paramref name="phrase"/> at <paramref name="at"/> sits on word boundaries where its edges are ASCII letters or digits.</summary>
-    internal static bool OnBoundaries(ReadOnlySpan<char> text, int at, string phrase, bool prefix)
+    private static bool OnBoundaries(ReadOnlySpan<char> text, int at, string phrase, bool prefix)
     {
         var end = at + phrase.Length;
         var startOk = !char.IsAsciiLetterOrDigit(phrase[0]) || at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1]);

@@ -36,13 +36,26 @@ public static class TextSignals
     public static (int Letters, int Han) CountLetters(ReadOnlySpan<char> text)
     {
         var (letters, han) = (0, 0);
-        foreach (var rune in text.EnumerateRunes())
+        var i = 0;
+        while (i < text.Length)
         {
+            var c = text[i];
+            if (char.IsAscii(c))
+            {
+                letters += char.IsAsciiLetter(c) ? 1 : 0;
+                i++;
+                continue;
+            }
+
+            // A lone surrogate decodes as U+FFFD, one character, which is no letter.
+            Rune.DecodeFromUtf16(text[i..], out var rune, out var consumed);
             if (Rune.IsLetter(rune))
             {
                 letters++;
                 han += PromptFeatureExtractor.IsHan(rune.Value) ? 1 : 0;
             }
+
+            i += consumed;
         }
 
         return (letters, han);

@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace AspireRouter.Gateway.Classification;
@@ -39,6 +43,19 @@ public static class TextSignals
         var i = 0;
         while (i < text.Length)
         {
+            // Eight ASCII characters at a time: a letter is one whose lower case lies in 'a'..'z'.
+            if (i + Vector128<ushort>.Count <= text.Length)
+            {
+                var block = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text)), (nuint)i);
+                if ((block & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
+                {
+                    var lettersMask = Vector128.LessThan((block | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)26));
+                    letters += BitOperations.PopCount(lettersMask.ExtractMostSignificantBits());
+                    i += Vector128<ushort>.Count;
+                    continue;
+                }
+            }
+
             var c = text[i];
             if (char.IsAscii(c))
             {

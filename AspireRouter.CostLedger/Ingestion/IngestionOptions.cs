@@ -8,7 +8,11 @@ public sealed class IngestionOptions
 {
     public const string SectionName = "Ingestion";
 
-    /// <summary>Consumer name within the group; default <c>{machine}-{process id}</c>, new on every start.</summary>
+    /// <summary>
+    /// Consumer name within the group; default <c>{machine}-{process id}-{random}</c>, new on every start and unique
+    /// even for replicas on one machine or in containers that all run as process 1. Two processes must never share a
+    /// name: each would read (and acknowledge) the other's pending entries as its own.
+    /// </summary>
     public string? ConsumerName { get; set; }
 
     /// <summary>Entries read and written per transaction. Default 200.</summary>
@@ -67,7 +71,9 @@ public sealed class IngestionOptions
     public TimeSpan StalledUnhealthyAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     internal string ResolvedConsumerName =>
-        string.IsNullOrWhiteSpace(ConsumerName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : ConsumerName;
+        string.IsNullOrWhiteSpace(ConsumerName) ? DefaultConsumerName : ConsumerName;
+
+    private static readonly string DefaultConsumerName = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..^24];
 }
 
 [OptionsValidator]

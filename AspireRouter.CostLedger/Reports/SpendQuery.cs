@@ -15,10 +15,10 @@ public sealed record CategorySaving(string Category, string? BaselineModel, long
 /// Spend grouped by one attribute over [from, to). The whole UTC days of the range are read from the daily rollups
 /// (<see cref="DailyRollup"/> for team, category, model, day and savings; <see cref="DimensionRollup"/> for user,
 /// feature and region), so a report's cost follows the number of days and groups, not the number of ledger rows. Only
-/// the parts of a day at either end of a range that does not start or end at midnight are read from the ledger rows
-/// (at most a day each side, by the <c>occurred_at</c> index), and added to the same groups.
+/// at an end of the range that is not midnight are ledger rows read (less than half a day each side, by the
+/// <c>occurred_at</c> index; see <see cref="RangeSplit"/>).
 /// </summary>
-internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
+internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer, TimeProvider time)
 {
     public const string NoValue = DailyRollup.NoModel;
     public static readonly string[] Groupings = ["team", "user", "feature", "category", "model", "region", "day"];
@@ -26,16 +26,21 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
     /// <summary>Totals over [from, to) per <paramref name="groupBy"/>; only <paramref name="team"/>'s rows when given.</summary>
     public async Task<IReadOnlyList<SpendRow>> GroupAsync(DateTimeOffset from, DateTimeOffset to, string groupBy, string? team, CancellationToken ct)
     {
-        var split = RangeSplit.Of(from, to);
+        var split = RangeSplit.Of(from, to, time.GetUtcNow());
         var parts = new List<Sums>();
         if (split.HasDays)
         {
             parts.AddRange(await RolledUpAsync(split.FirstDay, split.EndDay, groupBy, team, ct));
         }
 
-        foreach (var (edgeFrom, edgeTo) in split.Edges)
+        foreach (var (edgeFrom, edgeTo) in split.Add)
         {
             parts.AddRange(await RawAsync(Raw(edgeFrom, edgeTo, team), groupBy, ct));
+        }
+
+        foreach (var (edgeFrom, edgeTo) in split.Subtract)
+        {
+            parts.AddRange((await RawAsync(Raw(edgeFrom, edgeTo, team), groupBy, ct)).Select(p => p.Negated()));
         }
 
         var merged = Sums.Merge(parts);
@@ -48,7 +53,7 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
     /// <summary>Actual against baseline cost per category over [from, to); only <paramref name="team"/>'s rows when given.</summary>
     public async Task<IReadOnlyList<CategorySaving>> SavingsAsync(DateTimeOffset from, DateTimeOffset to, string? team, CancellationToken ct)
     {
-        var split = RangeSplit.Of(from, to);
+        var split = RangeSplit.Of(from, to, time.GetUtcNow());
         var parts = new List<Sums>();
         if (split.HasDays)
         {
@@ -58,12 +63,13 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
                 .ToListAsync(ct));
         }
 
-        foreach (var (edgeFrom, edgeTo) in split.Edges)
+        foreach (var (edge, sign) in split.Add.Select(e => (e, 1)).Concat(split.Subtract.Select(e => (e, -1))))
         {
-            parts.AddRange(await Raw(edgeFrom, edgeTo, team).GroupBy(e => e.Category)
+            var sums = await Raw(edge.From, edge.To, team).GroupBy(e => e.Category)
                 .Select(g => new Sums(g.Key, g.LongCount(), g.Sum(e => e.InputTokens), g.Sum(e => e.CachedInputTokens),
                     g.Sum(e => e.OutputTokens), g.Sum(e => e.ReasoningTokens), g.Sum(e => e.CostUsd), g.Sum(e => e.BaselineCostUsd)))
-                .ToListAsync(ct));
+                .ToListAsync(ct);
+            parts.AddRange(sign > 0 ? sums : sums.Select(p => p.Negated()));
         }
 
         return [.. Sums.Merge(parts).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new CategorySaving(
@@ -159,42 +165,70 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
 /// <summary>Totals of one group from one source (rollups or rows), merged by key across sources.</summary>
 internal sealed record Sums(string Key, long Requests, long Input, long Cached, long Output, long Reasoning, decimal Cost, decimal Baseline)
 {
+    public Sums Negated() => new(Key, -Requests, -Input, -Cached, -Output, -Reasoning, -Cost, -Baseline);
+
+    /// <summary>Totals per key; a key whose requests net to zero (its rows were all subtracted) has no rows in the range.</summary>
     public static IEnumerable<Sums> Merge(IEnumerable<Sums> parts) => parts
         .GroupBy(p => p.Key, StringComparer.Ordinal)
         .Select(g => new Sums(g.Key, g.Sum(p => p.Requests), g.Sum(p => p.Input), g.Sum(p => p.Cached), g.Sum(p => p.Output),
-            g.Sum(p => p.Reasoning), g.Sum(p => p.Cost), g.Sum(p => p.Baseline)));
+            g.Sum(p => p.Reasoning), g.Sum(p => p.Cost), g.Sum(p => p.Baseline)))
+        .Where(s => s.Requests != 0);
 }
 
 /// <summary>
-/// [from, to) as the whole UTC days inside it, [<see cref="FirstDay"/>, <see cref="EndDay"/>), answered from rollups, and
-/// the partial days at its ends (<see cref="Edges"/>), answered from rows. A range within one or two partial days is all edges.
+/// [from, to) as whole UTC days, [<see cref="FirstDay"/>, <see cref="EndDay"/>), answered from the rollups, corrected at
+/// each end that is not midnight with ledger rows: either the part of the edge day inside the range is added
+/// (<see cref="Add"/>), or the whole edge day is taken from the rollups and the part outside the range subtracted
+/// (<see cref="Subtract"/>), whichever covers less time (for today, "outside" ends at <c>now</c>: a range ending now
+/// subtracts nothing but the rows written since). A range inside one day is read from its rows.
 /// </summary>
-internal readonly record struct RangeSplit(DateOnly FirstDay, DateOnly EndDay, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> Edges)
+internal readonly record struct RangeSplit(DateOnly FirstDay, DateOnly EndDay,
+    IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> Add, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> Subtract)
 {
     public bool HasDays => FirstDay < EndDay;
 
-    public static RangeSplit Of(DateTimeOffset from, DateTimeOffset to)
+    public static RangeSplit Of(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
     {
         var fromDay = DateOnly.FromDateTime(from.UtcDateTime);
-        var firstDay = Midnight(fromDay) == from ? fromDay : fromDay.AddDays(1);
-        var endDay = DateOnly.FromDateTime(to.UtcDateTime);
-        if (firstDay >= endDay)
+        var toDay = DateOnly.FromDateTime(to.UtcDateTime);
+        if (fromDay == toDay && Midnight(fromDay) != from)
         {
-            return new RangeSplit(firstDay, firstDay, [(from, to)]);
+            return new RangeSplit(fromDay, fromDay, [(from, to)], []);
         }
 
-        var edges = new List<(DateTimeOffset, DateTimeOffset)>();
-        if (from < Midnight(firstDay))
+        List<(DateTimeOffset, DateTimeOffset)> add = [], subtract = [];
+        var firstDay = fromDay;
+        if (Midnight(fromDay) != from)
         {
-            edges.Add((from, Midnight(firstDay)));
+            var next = Midnight(fromDay.AddDays(1));
+            if (from - Midnight(fromDay) < next - from)
+            {
+                subtract.Add((Midnight(fromDay), from));
+            }
+            else
+            {
+                add.Add((from, next));
+                firstDay = fromDay.AddDays(1);
+            }
         }
 
-        if (Midnight(endDay) < to)
+        var endDay = toDay;
+        if (Midnight(toDay) != to)
         {
-            edges.Add((Midnight(endDay), to));
+            var next = Midnight(toDay.AddDays(1));
+            var outside = (now > to ? (now < next ? now : next) : to) - to;
+            if (outside < to - Midnight(toDay))
+            {
+                subtract.Add((to, next));
+                endDay = toDay.AddDays(1);
+            }
+            else
+            {
+                add.Add((Midnight(toDay), to));
+            }
         }
 
-        return new RangeSplit(firstDay, endDay, edges);
+        return new RangeSplit(firstDay, endDay, add, subtract);
     }
 
     private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -32,9 +32,12 @@ public sealed class RollupReportTests(LedgerInfrastructure infrastructure)
             input: random.Next(1, 5000),
             output: random.Next(0, 2000),
             cost: random.Next(1, 100_000) / 1_000_000m)).ToList();
-        await harness.PublishManyAsync([.. events, .. events.Take(50)]);   // with duplicates
+        var now = DateTimeOffset.UtcNow;
+        var recent = Enumerable.Range(0, 60).Select(i => CostEvents.Make(at: now.AddMinutes(-random.Next(2 * 24 * 60)), team: Pick("alpha", "beta")!,
+            user: Pick("ann", null), cost: random.Next(1, 100_000) / 1_000_000m)).ToList();
+        await harness.PublishManyAsync([.. events, .. recent, .. events.Take(50)]);   // with duplicates
         var client = harness.StartLedger();
-        await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 400 && await harness.PendingAsync() == 0, "400 rows");
+        await LedgerHarness.EventuallyAsync(async () => await harness.CountRowsAsync() == 460 && await harness.PendingAsync() == 0, "460 rows");
 
         var ranges = new[]
         {
@@ -42,6 +45,10 @@ public sealed class RollupReportTests(LedgerInfrastructure infrastructure)
             (Start.AddDays(1), Start.AddDays(3)),
             (Start.AddHours(7.5), Start.AddDays(4).AddHours(3.25)),
             (Start.AddDays(2).AddHours(1), Start.AddDays(2).AddHours(20)),
+            (Start.AddHours(20), Start.AddDays(3).AddHours(22)),
+            (Start.AddDays(1), Start.AddDays(2).AddHours(23)),
+            (now.AddDays(-2).AddHours(-5), now),
+            (now.AddDays(-1), now.AddHours(2)),
         };
         foreach (var (from, to) in ranges)
         {

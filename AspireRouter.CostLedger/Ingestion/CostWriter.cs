@@ -31,6 +31,9 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
 
     private static readonly string ColumnList = string.Join(", ", Columns);
 
+    // recorded_at is the moment of the insert (after the COPY), so recorded_at - occurred_at is the end-to-end lag.
+    private static readonly string StagedList = ColumnList.Replace("recorded_at", "clock_timestamp()", StringComparison.Ordinal);
+
     // ON COMMIT DROP: the staging table lives for one transaction, so a pooled connection never carries it over.
     private static readonly string CreateStaging = "CREATE TEMP TABLE cost_staging (LIKE cost_entries INCLUDING DEFAULTS) ON COMMIT DROP";
 
@@ -40,7 +43,7 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
     private static readonly string InsertAndRollUp = $"""
         WITH inserted AS (
             INSERT INTO cost_entries ({ColumnList})
-            SELECT {ColumnList} FROM cost_staging
+            SELECT {StagedList} FROM cost_staging
             ON CONFLICT DO NOTHING
             RETURNING occurred_at, day, team, "user", feature, category, model, region,
                 input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd, baseline_cost_usd

@@ -9,7 +9,7 @@ namespace AspireRouter.CostLedger.Data;
 /// model and day reports, savings and budgets read <see cref="DailyRollup"/>. Updated in the transaction that inserts
 /// the rows it counts, for new rows only.
 /// </summary>
-public sealed class DimensionRollup
+public sealed class DimensionRollup : RollupTotals
 {
     public const string User = "user";
     public const string Feature = "feature";
@@ -19,10 +19,4 @@ public sealed class DimensionRollup
     public required DateOnly Day { get; init; }
     public required string Team { get; init; }
     public required string Value { get; init; }
-    public long Requests { get; set; }
-    public long InputTokens { get; set; }
-    public long CachedInputTokens { get; set; }
-    public long OutputTokens { get; set; }
-    public long ReasoningTokens { get; set; }
-    public decimal CostUsd { get; set; }
 }

@@ -39,6 +39,10 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
 
     private static readonly string Copy = $"COPY cost_staging ({ColumnList}) FROM STDIN (FORMAT BINARY)";
 
+    /// <summary>The counters every rollup adds to (<see cref="RollupTotals"/>): in the database, so concurrent writers never lose counts.</summary>
+    private static readonly string Increments = string.Join(", ",
+        new[] { "requests", "input_tokens", "cached_input_tokens", "output_tokens", "reasoning_tokens", "cost_usd" }.Select(c => $"{c} = r.{c} + excluded.{c}"));
+
     // Rollup rows are inserted in key order: two consumers adding to the same rollups lock them in the same order.
     private static readonly string InsertAndRollUp = $"""
         WITH inserted AS (
@@ -52,14 +56,7 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
             SELECT day, team, category, coalesce(model, '{DailyRollup.NoModel}'), count(*), sum(input_tokens), sum(cached_input_tokens),
                 sum(output_tokens), sum(reasoning_tokens), sum(cost_usd), sum(baseline_cost_usd)
             FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-            ON CONFLICT (day, team, category, model) DO UPDATE SET
-                requests = r.requests + excluded.requests,
-                input_tokens = r.input_tokens + excluded.input_tokens,
-                cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
-                output_tokens = r.output_tokens + excluded.output_tokens,
-                reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
-                cost_usd = r.cost_usd + excluded.cost_usd,
-                baseline_cost_usd = r.baseline_cost_usd + excluded.baseline_cost_usd
+            ON CONFLICT (day, team, category, model) DO UPDATE SET {Increments}, baseline_cost_usd = r.baseline_cost_usd + excluded.baseline_cost_usd
         ), by_dimension AS (
             INSERT INTO daily_dimension_rollups AS r (dimension, day, team, value, requests, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd)
             SELECT d.dimension, i.day, i.team, coalesce(d.value, '{DailyRollup.NoModel}'), count(*), sum(i.input_tokens), sum(i.cached_input_tokens),
@@ -67,13 +64,7 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
             FROM inserted i
             CROSS JOIN LATERAL (VALUES ('{DimensionRollup.User}', i."user"), ('{DimensionRollup.Feature}', i.feature), ('{DimensionRollup.Region}', i.region)) AS d(dimension, value)
             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-            ON CONFLICT (dimension, day, team, value) DO UPDATE SET
-                requests = r.requests + excluded.requests,
-                input_tokens = r.input_tokens + excluded.input_tokens,
-                cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
-                output_tokens = r.output_tokens + excluded.output_tokens,
-                reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
-                cost_usd = r.cost_usd + excluded.cost_usd
+            ON CONFLICT (dimension, day, team, value) DO UPDATE SET {Increments}
         )
         SELECT count(*)::int, min(occurred_at) FROM inserted
         """;

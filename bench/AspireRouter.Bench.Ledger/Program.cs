@@ -151,7 +151,7 @@ async Task<int> PaceAsync(string team, int rate, TimeSpan duration)
 async Task WaitForRowsAsync(string team, long count, TimeSpan timeout)
 {
     var clock = Stopwatch.StartNew();
-    while (await ScalarAsync<long>($"SELECT count(*) FROM cost_entries WHERE team = '{team}'") < count)
+    while (await CountAsync() < count)
     {
         if (clock.Elapsed > timeout)
         {
@@ -159,6 +159,18 @@ async Task WaitForRowsAsync(string team, long count, TimeSpan timeout)
         }
 
         await Task.Delay(100);
+    }
+
+    async Task<long> CountAsync()
+    {
+        try
+        {
+            return await ScalarAsync<long>($"SELECT count(*) FROM cost_entries WHERE team = '{team}'");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;   // the ledger has not migrated yet
+        }
     }
 }
 

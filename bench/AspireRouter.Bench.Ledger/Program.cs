@@ -194,7 +194,7 @@ async Task GenerateAsync(long first, long count, long total)
     await ExecuteAsync($"""
         WITH rows AS (
             SELECT i, date_trunc('day', now()) - interval '120 days' + ((i * 7919) % {total})::double precision / {total} * interval '120 days' AS ts
-            FROM generate_series({first}, {first + count - 1}) AS i
+            FROM generate_series({first}::bigint, {first + count - 1}) AS i
         ), inserted AS (
             INSERT INTO cost_entries (request_id, occurred_at, day, team, "user", feature, category, requested_model, model, region, gateway_region, outcome,
                 streamed, attempts, fallback, hedged, latency_ms, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens,

@@ -12,13 +12,15 @@
 #   bench/run.sh --brownout       # adds the brownout table (~11 min; --quick: ~4 min)
 #   bench/run.sh --brownout-only  # the brownout table alone
 #   bench/run.sh --classifier     # the auto classifier micro-benchmark alone (~1 min): p50/p99 µs and bytes per call
+#   bench/run.sh --ledger         # the ledger alone (bench/ledger.sh, ~20 min; with --quick ~6 min): ingestion events/s,
+#                                 # lag p50/p99 at 1k and 5k events/s, report latency over a generated 1 M / 10 M-row ledger
 #   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs),
 #            --no-probe (the brownout gateway without the health probe: latency from its own traffic only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 PROBE=1 BROWNOUT_SCENARIOS=""
+LEDGER=0 QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 PROBE=1 BROWNOUT_SCENARIOS=""
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
@@ -31,12 +33,17 @@ for arg in "$@"; do
     --brownout-scenarios=*) BROWNOUT_SCENARIOS=${arg#*=} ;;
     --keep-work) KEEP=1 ;;
     --no-probe) PROBE=0 ;;
+    --ledger) LEDGER=1 ;;
     --classifier)
       dotnet build bench/AspireRouter.Bench.Classifier -c Release -nologo -v q -clp:ErrorsOnly >&2
       exec dotnet bench/AspireRouter.Bench.Classifier/bin/Release/net10.0/AspireRouter.Bench.Classifier.dll ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
+
+if [[ $LEDGER == 1 ]]; then
+  if [[ $QUICK == 1 ]]; then exec bench/ledger.sh --quick; else exec bench/ledger.sh; fi
+fi
 
 if [[ $QUICK == 1 ]]; then
   DURATION=4 WARMUP=2 SETTLE=24 ROUNDS=2 MIX_DURATION=20 MIX_RATE=20 BROWNOUT_DURATION=6 BROWNOUT_WARMUP=3 AMPLIFICATION_DURATION=30

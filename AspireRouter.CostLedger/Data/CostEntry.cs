@@ -5,6 +5,13 @@ namespace AspireRouter.CostLedger.Data;
 /// never the client's), the idempotency key. <see cref="CorrelationId"/> is the client's <c>X-Request-Id</c>, if any.
 /// <see cref="BaselineCostUsd"/> is what the same tokens would have cost on the most expensive model of the category's
 /// chain, priced when the row was written.
+/// <para>
+/// The table is partitioned by month of <see cref="OccurredAt"/> (<see cref="LedgerPartitions"/>), and a unique key of a
+/// partitioned table must contain the partition key, so the key is (<see cref="RequestId"/>, <see cref="OccurredAt"/>).
+/// Deduplication stays exact because an event never changes after the gateway serialized it: a redelivery, a claim by
+/// another consumer or a replay of a dead letter carries the same JSON, hence the same <see cref="OccurredAt"/>; the
+/// gateway mints a new request id for every request and emits its event once (its retries resend the same bytes).
+/// </para>
 /// </summary>
 public sealed class CostEntry
 {

@@ -9,8 +9,10 @@ internal sealed class CostEntryConfiguration : IEntityTypeConfiguration<CostEntr
     {
         builder.ToTable("cost_entries");
 
-        // The gateway-minted request id is the key: a second insert of the same request is a conflict, never a second row.
-        builder.HasKey(e => e.RequestId);
+        // The gateway-minted request id, with the partition key (a unique key of a partitioned table must hold it): a
+        // second insert of the same event is a conflict, never a second row. An event is immutable once the gateway
+        // serialized it, so every replay, reclaim or second consumer carries the same occurred_at (CostEntry).
+        builder.HasKey(e => new { e.RequestId, e.OccurredAt });
         builder.Property(e => e.RequestId).HasMaxLength(LedgerLimits.IdLength);
         builder.Property(e => e.CorrelationId).HasMaxLength(LedgerLimits.IdLength);
         builder.Property(e => e.ApiKeyId).HasMaxLength(LedgerLimits.IdLength);

@@ -7,6 +7,7 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 {
     public DbSet<CostEntry> CostEntries => Set<CostEntry>();
     public DbSet<DailyRollup> DailyRollups => Set<DailyRollup>();
+    public DbSet<DimensionRollup> DimensionRollups => Set<DimensionRollup>();
     public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 

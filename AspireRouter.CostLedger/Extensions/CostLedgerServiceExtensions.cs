@@ -21,6 +21,7 @@ public static class CostLedgerServiceExtensions
         builder.AddRegistry();
 
         builder.Services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator, IngestionOptionsRulesValidator>(IngestionOptions.SectionName);
+        builder.Services.AddValidatedOptions<PartitionOptions, PartitionOptionsValidator>(PartitionOptions.SectionName);
         builder.Services.AddBudgetOptions(); // the one Budgets schema, shared with the gateways
 
         builder.AddRedisClient("redis");
@@ -38,6 +39,7 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyPublisher>();
         builder.Services.AddHostedService<LedgerMigrator>();
+        builder.Services.AddHostedService<LedgerPartitions>();
         builder.Services.AddHostedService<CostStreamConsumer>();
         builder.Services.AddHostedService<BudgetAlertMonitor>();
         builder.Services.AddHostedService<ApiKeySyncService>();

@@ -8,12 +8,19 @@ public sealed class IngestionOptions
 {
     public const string SectionName = "Ingestion";
 
-    /// <summary>Consumer name within the group; default <c>{machine}-{process id}</c>, new on every start.</summary>
+    /// <summary>
+    /// Consumer name within the group; default <c>{machine}-{process id}-{random}</c>, new on every start and unique
+    /// even for replicas on one machine or in containers that all run as process 1. Two processes must never share a
+    /// name: each would read (and acknowledge) the other's pending entries as its own.
+    /// </summary>
     public string? ConsumerName { get; set; }
 
-    /// <summary>Entries read and written per transaction. Default 200.</summary>
+    /// <summary>
+    /// Most entries read and written per transaction (a read takes what is there, up to this). Default 1,000: one COPY
+    /// and one insert statement per batch, so larger batches carry the load at gateway rates.
+    /// </summary>
     [Range(1, 5000)]
-    public int BatchSize { get; set; } = 200;
+    public int BatchSize { get; set; } = 1000;
 
     /// <summary>Wait between reads when the stream had nothing new. Default 100 ms.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
@@ -67,7 +74,9 @@ public sealed class IngestionOptions
     public TimeSpan StalledUnhealthyAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     internal string ResolvedConsumerName =>
-        string.IsNullOrWhiteSpace(ConsumerName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : ConsumerName;
+        string.IsNullOrWhiteSpace(ConsumerName) ? DefaultConsumerName : ConsumerName;
+
+    private static readonly string DefaultConsumerName = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..^24];
 }
 
 [OptionsValidator]

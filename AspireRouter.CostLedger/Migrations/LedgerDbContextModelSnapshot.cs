@@ -17,7 +17,7 @@ namespace AspireRouter.CostLedger.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -146,6 +146,10 @@ namespace AspireRouter.CostLedger.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("request_id");
 
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
                     b.Property<string>("ApiKeyId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
@@ -225,10 +229,6 @@ namespace AspireRouter.CostLedger.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("model");
 
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("occurred_at");
-
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -289,7 +289,7 @@ namespace AspireRouter.CostLedger.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("user");
 
-                    b.HasKey("RequestId");
+                    b.HasKey("RequestId", "OccurredAt");
 
                     b.HasIndex("OccurredAt");
 
@@ -354,6 +354,57 @@ namespace AspireRouter.CostLedger.Migrations
                     b.HasIndex("Team", "Day");
 
                     b.ToTable("daily_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("AspireRouter.CostLedger.Data.DimensionRollup", b =>
+                {
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("dimension");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Team")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("team");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("value");
+
+                    b.Property<long>("CachedInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_input_tokens");
+
+                    b.Property<decimal>("CostUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("cost_usd");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("ReasoningTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reasoning_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.HasKey("Dimension", "Day", "Team", "Value");
+
+                    b.ToTable("daily_dimension_rollups", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -15,7 +15,7 @@ public sealed record CategorySaving(string Category, string? BaselineModel, long
 internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
 {
     public const string NoValue = "(none)";
-    public static readonly string[] Groupings = ["team", "user", "feature", "category", "model", "region", "day"];
+    public static readonly string[] Groupings = ["team", "user", "feature", "category", "model", "region", "key", "day"];
 
     /// <summary>Totals over [from, to) per <paramref name="groupBy"/>; only <paramref name="team"/>'s rows when given.</summary>
     public async Task<IReadOnlyList<SpendRow>> GroupAsync(DateTimeOffset from, DateTimeOffset to, string groupBy, string? team, CancellationToken ct)
@@ -39,6 +39,7 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer)
             "category" => rows.GroupBy(e => e.Category),
             "model" => rows.GroupBy(e => e.Model),
             "region" => rows.GroupBy(e => e.Region),
+            "key" => rows.GroupBy(e => e.ApiKeyId),
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "Unknown grouping."),
         };
         var result = await grouped

@@ -18,7 +18,7 @@ public static class SpendConsoleApi
 
     public static WebApplication MapSpendConsole(this WebApplication app)
     {
-        app.UseDefaultFiles();
+        app.UseDefaultFiles(); // /console → /console/ (a redirect) → /console/index.html
         app.UseStaticFiles(new StaticFileOptions
         {
             OnPrepareResponse = file =>
@@ -31,7 +31,6 @@ public static class SpendConsoleApi
             },
         });
 
-        app.MapGet("/console", () => TypedResults.Redirect("/console/")).ExcludeFromDescription();
         app.MapGroup("/console").WithTags("Console").AddEndpointFilter<SchemaReadyFilter>()
             .MapGet("/session", GetSessionAsync).WithName("GetConsoleSession")
             .WithSummary("Whose spend the caller's key shows: every team (admin key, or no key where anonymous reports are allowed) or one team; never a 401.");

@@ -290,7 +290,7 @@
     clearTimeout(timer);
     sessionStorage.removeItem(KEY);
     $('console').hidden = true;
-    $('sign-out').hidden = true;
+    $('key-button').hidden = true;
     $('scope').textContent = 'signed out';
     $('sign-in').hidden = false;
     $('sign-in-message').textContent = message ?? '';
@@ -313,7 +313,9 @@
     }
     $('sign-in').hidden = true;
     $('console').hidden = false;
-    $('sign-out').hidden = !hadKey;
+    // With a key: forget it. Without one (anonymous reports, local development): offer to use one, e.g. a team's.
+    $('key-button').hidden = false;
+    $('key-button').textContent = hadKey ? 'Forget key' : 'Use a key…';
     $('scope').textContent = session.allTeams ? (hadKey ? 'all teams (admin)' : 'all teams (no key: local development)') : `team ${session.team}`;
     $('group').querySelector('option[value="team"]').disabled = !session.allTeams;
     if (!session.allTeams && $('group').value === 'team') $('group').value = 'model';
@@ -326,7 +328,16 @@
     $('key').value = '';
     start();
   });
-  $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(KEY); start(); });
+  $('key-button').addEventListener('click', () => {
+    if (sessionStorage.getItem(KEY) === null) {
+      $('sign-in').hidden = false;
+      $('sign-in-message').textContent = '';
+      $('key').focus();
+      return;
+    }
+    sessionStorage.removeItem(KEY);
+    start();
+  });
   $('range').addEventListener('change', refresh);
   $('group').addEventListener('change', refresh);
   document.addEventListener('visibilitychange', () => { if (!document.hidden && !$('console').hidden) refresh(); });

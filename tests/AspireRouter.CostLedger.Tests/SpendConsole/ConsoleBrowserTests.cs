@@ -20,7 +20,7 @@ public sealed class ConsoleBrowserTests(LedgerInfrastructure infrastructure, Con
     public async Task AdminKey_ChartsAndTablesShowEveryTeamsSpendAndTheRoutingState()
     {
         var ledger = await browser.LedgerAsync(infrastructure);
-        await using var session = await ConsoleSession.OpenAsync(browser.Browser, ledger, SeededConsoleLedger.AdminKey);
+        await using var session = await ConsolePage.OpenAsync(browser.Browser, ledger, SeededConsoleLedger.AdminKey);
         var page = session.Page;
 
         Assert.Equal("all teams (admin)", await page.TextContentAsync("#scope"));
@@ -63,7 +63,7 @@ public sealed class ConsoleBrowserTests(LedgerInfrastructure infrastructure, Con
     public async Task TeamKey_SeesOnlyItsOwnTeam()
     {
         var ledger = await browser.LedgerAsync(infrastructure);
-        await using var session = await ConsoleSession.OpenAsync(browser.Browser, ledger, ledger.SearchKey);
+        await using var session = await ConsolePage.OpenAsync(browser.Browser, ledger, ledger.SearchKey);
         var page = session.Page;
 
         Assert.Equal("team search", await page.TextContentAsync("#scope"));
@@ -88,7 +88,7 @@ public sealed class ConsoleBrowserTests(LedgerInfrastructure infrastructure, Con
     public async Task PhoneWidth_NothingOverflowsSideways()
     {
         var ledger = await browser.LedgerAsync(infrastructure);
-        await using var session = await ConsoleSession.OpenAsync(browser.Browser, ledger, SeededConsoleLedger.AdminKey, width: 390, height: 844);
+        await using var session = await ConsolePage.OpenAsync(browser.Browser, ledger, SeededConsoleLedger.AdminKey, width: 390, height: 844);
         var page = session.Page;
 
         Assert.Equal(390, await page.EvaluateAsync<int>("() => document.documentElement.clientWidth"));
@@ -103,7 +103,7 @@ public sealed class ConsoleBrowserTests(LedgerInfrastructure infrastructure, Con
     public async Task RefreshesItself_AndAWrongKeyAsksAgain()
     {
         var ledger = await browser.LedgerAsync(infrastructure);
-        await using var session = await ConsoleSession.OpenAsync(browser.Browser, ledger, SeededConsoleLedger.AdminKey);
+        await using var session = await ConsolePage.OpenAsync(browser.Browser, ledger, SeededConsoleLedger.AdminKey);
         var page = session.Page;
 
         // A breaker opens after the page loaded: the next refresh shows it, nobody reloads.
@@ -113,7 +113,8 @@ public sealed class ConsoleBrowserTests(LedgerInfrastructure infrastructure, Con
             "() => [...document.querySelectorAll('#routing-table tbody tr')].some(r => r.innerText.startsWith('glm-5\\tcn') && r.innerText.includes('open'))",
             null, new PageWaitForFunctionOptions { Timeout = 15_000 });
 
-        await page.ClickAsync("#sign-out");
+        Assert.Equal("Forget key", await page.TextContentAsync("#key-button"));
+        await page.ClickAsync("#key-button");
         await page.FillAsync("#key", "ar-not-a-real-key");
         await page.ClickAsync("#sign-in-form button");
         await page.WaitForFunctionAsync("() => document.getElementById('sign-in-message').textContent.includes('not valid')");
@@ -151,11 +152,11 @@ public sealed class ConsoleBrowserTests(LedgerInfrastructure infrastructure, Con
 }
 
 /// <summary>One browser context on the console, signed in with a key, after its first complete refresh.</summary>
-internal sealed class ConsoleSession : IAsyncDisposable
+internal sealed class ConsolePage : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
 
-    private ConsoleSession(IBrowserContext context, IPage page)
+    private ConsolePage(IBrowserContext context, IPage page)
     {
         _context = context;
         Page = page;
@@ -171,7 +172,7 @@ internal sealed class ConsoleSession : IAsyncDisposable
 
     public Dictionary<string, string> PageHeaders { get; private set; } = [];
 
-    public static async Task<ConsoleSession> OpenAsync(IBrowser browser, SeededConsoleLedger ledger, string key, int width = 1280, int height = 1400)
+    public static async Task<ConsolePage> OpenAsync(IBrowser browser, SeededConsoleLedger ledger, string key, int width = 1280, int height = 1400)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -180,7 +181,7 @@ internal sealed class ConsoleSession : IAsyncDisposable
             Locale = "en-US",
         });
         var page = await context.NewPageAsync();
-        var session = new ConsoleSession(context, page);
+        var session = new ConsolePage(context, page);
         page.Console += (_, message) =>
         {
             if (message.Type is "error" or "warning")
@@ -205,6 +206,4 @@ internal sealed class ConsoleSession : IAsyncDisposable
         await Page.CloseAsync();
         await _context.DisposeAsync();
     }
-
-    public override string ToString() => string.Join(Environment.NewLine, Errors.Select(e => e.ToString(CultureInfo.InvariantCulture)));
 }

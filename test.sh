@@ -2,7 +2,7 @@
 # Runs the whole test suite (unit, service-level and whole-application tests). This is what CI runs.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/ensure-prerequisites.sh
+scripts/ensure-prerequisites.sh --with-browser # Chromium too: the console's browser tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -76,7 +76,7 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithHealthProbes();
 
 // Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, the virtual keys' admin API,
-// and dashboard commands to list and replay its dead letters.
+// dashboard commands to list and replay its dead letters, and the spend & routing console (/console, linked from the dashboard).
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithExternalHttpEndpoints() // the admin API (first key, key rotation) and spend reports, each behind its key
@@ -87,6 +87,8 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithLedgerReportAccess()
     .WithDeadLetterCommands(adminKey)
     .WithConfigurationSection("Budgets")
+    .WithConfigurationSection("Registry").WithConfigurationSection("Latency") // the console's routing view: the gateways' models and latency window
+    .WithUrl("/console/", "Console (spend & routing)")
     .WithHealthProbes();
 
 builder.Build().Run();

@@ -3,6 +3,8 @@ using AspireRouter.CostLedger.DeadLetters;
 using AspireRouter.CostLedger.Extensions;
 using AspireRouter.CostLedger.Keys;
 using AspireRouter.CostLedger.Reports;
+using AspireRouter.CostLedger.Routing;
+using AspireRouter.CostLedger.SpendConsole;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +18,8 @@ app.MapSpendApi();
 app.MapBudgetsApi();
 app.MapAdminKeysApi();
 app.MapDeadLettersApi();
+app.MapRoutingApi();
+app.MapSpendConsole();
 
 app.Run();
 

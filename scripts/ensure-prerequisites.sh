@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Makes sure what the AppHost starts without a container runtime is installed: redis-server and the PostgreSQL
-# binaries. Installs them with apt-get when it can (root, or sudo without a password); otherwise says what to run.
+# binaries; with --with-browser (test.sh, CI) also Chromium, which the console's browser tests drive (Playwright with
+# the system browser, never a downloaded one). Installs them with apt-get when it can (root, or sudo without a
+# password); otherwise says what to run.
 set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
+fi
+# The console's browser tests (tests/AspireRouter.CostLedger.Tests/SpendConsole) look for /usr/bin/chromium or CHROMIUM_PATH.
+if [ "${1:-}" = "--with-browser" ] && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  missing+=(chromium)
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required: https://dot.net/download" >&2; exit 1; }
 

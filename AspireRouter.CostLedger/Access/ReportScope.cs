@@ -26,24 +26,36 @@ public sealed class ReportScopeFilter(IOptions<AdminOptions> options) : IEndpoin
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var http = context.HttpContext;
+        var (scope, error) = await ResolveAsync(context.HttpContext, options.Value);
+        if (scope is null)
+        {
+            return TypedResults.Json(error!, AccessJsonContext.Default.ErrorResponse,
+                statusCode: error!.Error.Code == "team_not_allowed" ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized);
+        }
+
+        ReportScope.Set(context.HttpContext, scope);
+        return await next(context);
+    }
+
+    /// <summary>
+    /// The caller's scope: the admin key every team (or its <c>team</c> parameter), a virtual key its own team, no key
+    /// every team only with <see cref="AdminOptions.AllowAnonymousReports"/>. Otherwise null and the error to answer:
+    /// <c>invalid_api_key</c> (401) or <c>team_not_allowed</c> (403).
+    /// </summary>
+    public static async Task<(ReportScope? Scope, ErrorResponse? Error)> ResolveAsync(HttpContext http, AdminOptions options)
+    {
         var requested = http.Request.Query["team"].ToString() is { Length: > 0 } team ? team : null;
         var authorization = http.Request.Headers.Authorization.ToString();
-        if (AdminKeyFilter.IsAdmin(http.Request, options.Value))
+        if (AdminKeyFilter.IsAdmin(http.Request, options))
         {
-            ReportScope.Set(http, new ReportScope(requested));
-            return await next(context);
+            return (new ReportScope(requested), null);
         }
 
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            if (options.Value.AllowAnonymousReports && authorization.Length == 0)
-            {
-                ReportScope.Set(http, new ReportScope(requested));
-                return await next(context);
-            }
-
-            return Error(StatusCodes.Status401Unauthorized, "An admin key or a team's API key is required (Authorization: Bearer).", "invalid_api_key");
+            return options.AllowAnonymousReports && authorization.Length == 0
+                ? (new ReportScope(requested), null)
+                : (null, Error("An admin key or a team's API key is required (Authorization: Bearer).", "invalid_request_error", "invalid_api_key"));
         }
 
         var hash = ApiKeySecrets.Hash(authorization[7..].Trim());
@@ -54,19 +66,13 @@ public sealed class ReportScopeFilter(IOptions<AdminOptions> options) : IEndpoin
             .FirstOrDefaultAsync(http.RequestAborted);
         if (keyTeam is null)
         {
-            return Error(StatusCodes.Status401Unauthorized, "The API key is not valid or has been revoked.", "invalid_api_key");
+            return (null, Error("The API key is not valid or has been revoked.", "invalid_request_error", "invalid_api_key"));
         }
 
-        if (requested is not null && !string.Equals(requested, keyTeam, StringComparison.Ordinal))
-        {
-            return Error(StatusCodes.Status403Forbidden, "This API key may only read its own team's spend.", "team_not_allowed");
-        }
-
-        ReportScope.Set(http, new ReportScope(keyTeam));
-        return await next(context);
+        return requested is not null && !string.Equals(requested, keyTeam, StringComparison.Ordinal)
+            ? (null, Error("This API key may only read its own team's spend.", "permission_error", "team_not_allowed"))
+            : (new ReportScope(keyTeam), null);
     }
 
-    private static IResult Error(int status, string message, string code) => TypedResults.Json(
-        new ErrorResponse(new ErrorBody(message, status == StatusCodes.Status403Forbidden ? "permission_error" : "invalid_request_error", null, code)),
-        AccessJsonContext.Default.ErrorResponse, statusCode: status);
+    private static ErrorResponse Error(string message, string type, string code) => new(new ErrorBody(message, type, null, code));
 }

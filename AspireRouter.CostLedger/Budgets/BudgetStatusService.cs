@@ -6,7 +6,15 @@ using Microsoft.Extensions.Options;
 namespace AspireRouter.CostLedger.Budgets;
 
 /// <summary>Spend against a limit over one period.</summary>
-public sealed record BudgetPeriodStatus(string Period, DateOnly PeriodStart, decimal? LimitUsd, decimal SpentUsd, decimal? Percent, IReadOnlyList<int> CrossedThresholds);
+/// <param name="Period"><c>daily</c> or <c>monthly</c>.</param>
+/// <param name="PeriodStart">The period's first UTC day.</param>
+/// <param name="LimitUsd">The limit; null when the team has none for this period.</param>
+/// <param name="SpentUsd">Spend recorded in the period so far.</param>
+/// <param name="Percent">Spend as a percentage of the limit; null without a limit.</param>
+/// <param name="Thresholds">The alert thresholds (percent of the limit) that apply to the team.</param>
+/// <param name="CrossedThresholds">Those the period's spend has reached.</param>
+public sealed record BudgetPeriodStatus(string Period, DateOnly PeriodStart, decimal? LimitUsd, decimal SpentUsd, decimal? Percent,
+    IReadOnlyList<int> CrossedThresholds, IReadOnlyList<int> Thresholds);
 
 /// <summary>A team's daily and monthly status.</summary>
 public sealed record TeamBudgetStatus(string Team, BudgetPeriodStatus Daily, BudgetPeriodStatus Monthly);
@@ -42,6 +50,6 @@ internal sealed class BudgetStatusService(LedgerDbContext db, IOptionsMonitor<Bu
     {
         decimal? percent = limit is > 0 ? Math.Round(spent / limit.Value * 100m, 2) : null;
         var crossed = percent is { } p ? thresholds.Where(t => p >= t).Order().ToList() : [];
-        return new BudgetPeriodStatus(period, start, limit, spent, percent, crossed);
+        return new BudgetPeriodStatus(period, start, limit, spent, percent, crossed, [.. thresholds.Order()]);
     }
 }

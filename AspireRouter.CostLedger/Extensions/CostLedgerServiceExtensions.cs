@@ -9,11 +9,13 @@ using AspireRouter.CostLedger.Ingestion;
 using AspireRouter.CostLedger.Keys;
 using AspireRouter.CostLedger.Pricing;
 using AspireRouter.CostLedger.Reports;
+using AspireRouter.CostLedger.Routing;
+using AspireRouter.CostLedger.SpendConsole;
 using AspireRouter.CostLedger.Telemetry;
 
 namespace AspireRouter.CostLedger.Extensions;
 
-/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, dead letters, reports, budgets and API keys.</summary>
+/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, dead letters, reports, budgets, API keys, the routing state and the console.</summary>
 public static class CostLedgerServiceExtensions
 {
     public static WebApplicationBuilder AddCostLedgerServices(this WebApplicationBuilder builder)
@@ -35,9 +37,11 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddScoped<CostWriter>();
         builder.Services.AddScoped<IsolatingWriter>();
         builder.Services.AddScoped<SpendQuery>();
+        builder.Services.AddScoped<SpendSeriesQuery>();
         builder.Services.AddScoped<BudgetStatusService>();
         builder.Services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyPublisher>();
+        builder.AddRoutingState(); // reads the latency window and breakers the gateways and probe share
         builder.Services.AddHostedService<LedgerMigrator>();
         builder.Services.AddHostedService<LedgerPartitions>();
         builder.Services.AddHostedService<CostStreamConsumer>();
@@ -54,6 +58,8 @@ public static class CostLedgerServiceExtensions
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ReportsJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, BudgetsJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, KeysJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, RoutingJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, SpendConsoleJsonContext.Default);
         });
         builder.AddDeadLetters();
         return builder;

@@ -49,7 +49,7 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
             INSERT INTO cost_entries ({ColumnList})
             SELECT {StagedList} FROM cost_staging
             ON CONFLICT DO NOTHING
-            RETURNING occurred_at, day, team, "user", feature, category, model, region,
+            RETURNING occurred_at, day, team, "user", feature, api_key_id, category, model, region,
                 input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd, baseline_cost_usd
         ), by_model AS (
             INSERT INTO daily_rollups AS r (day, team, category, model, requests, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd, baseline_cost_usd)
@@ -62,7 +62,7 @@ internal sealed class CostWriter(LedgerDbContext db, BaselinePricer pricer, Time
             SELECT d.dimension, i.day, i.team, coalesce(d.value, '{DailyRollup.NoModel}'), count(*), sum(i.input_tokens), sum(i.cached_input_tokens),
                 sum(i.output_tokens), sum(i.reasoning_tokens), sum(i.cost_usd)
             FROM inserted i
-            CROSS JOIN LATERAL (VALUES ('{DimensionRollup.User}', i."user"), ('{DimensionRollup.Feature}', i.feature), ('{DimensionRollup.Region}', i.region)) AS d(dimension, value)
+            CROSS JOIN LATERAL (VALUES ('{DimensionRollup.User}', i."user"), ('{DimensionRollup.Feature}', i.feature), ('{DimensionRollup.Region}', i.region), ('{DimensionRollup.Key}', i.api_key_id)) AS d(dimension, value)
             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
             ON CONFLICT (dimension, day, team, value) DO UPDATE SET {Increments}
         )

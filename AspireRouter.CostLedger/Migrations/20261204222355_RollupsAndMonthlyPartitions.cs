@@ -76,7 +76,7 @@ namespace AspireRouter.CostLedger.Migrations
                 SELECT d.dimension, e.day, e.team, coalesce(d.value, '(none)'), count(*), sum(e.input_tokens), sum(e.cached_input_tokens),
                     sum(e.output_tokens), sum(e.reasoning_tokens), sum(e.cost_usd)
                 FROM cost_entries e
-                CROSS JOIN LATERAL (VALUES ('user', e."user"), ('feature', e.feature), ('region', e.region)) AS d(dimension, value)
+                CROSS JOIN LATERAL (VALUES ('user', e."user"), ('feature', e.feature), ('region', e.region), ('key', e.api_key_id)) AS d(dimension, value)
                 GROUP BY 1, 2, 3, 4;
                 """);
         }

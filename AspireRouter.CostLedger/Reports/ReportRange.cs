@@ -62,5 +62,5 @@ internal readonly record struct ReportRange(DateTimeOffset From, DateTimeOffset 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out instant);
     }
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    public static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

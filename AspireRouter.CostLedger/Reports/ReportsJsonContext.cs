@@ -6,4 +6,5 @@ namespace AspireRouter.CostLedger.Reports;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(SpendReport))]
 [JsonSerializable(typeof(SavingsReport))]
+[JsonSerializable(typeof(SpendSeries))]
 internal sealed partial class ReportsJsonContext : JsonSerializerContext;

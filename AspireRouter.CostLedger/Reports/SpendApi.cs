@@ -17,8 +17,9 @@ public static class SpendApi
     public static IEndpointRouteBuilder MapSpendApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1").WithTags("Spend").AddEndpointFilter<SchemaReadyFilter>().AddEndpointFilter<ReportScopeFilter>();
-        api.MapGet("/spend", GetSpendAsync).WithName("GetSpend").WithSummary("Spend totals over [from, to) grouped by team, user, feature, category, model, region or day.");
+        api.MapGet("/spend", GetSpendAsync).WithName("GetSpend").WithSummary("Spend totals over [from, to) grouped by team, user, feature, category, model, region, key (API key id) or day.");
         api.MapGet("/spend.csv", GetSpendCsvAsync).WithName("GetSpendCsv").WithSummary("The same report as CSV.");
+        api.MapGet("/spend/series", GetSeriesAsync).WithName("GetSpendSeries").WithSummary("Spend over [from, to) per hour or day, one line per team, model, category, region, feature or key.");
         api.MapGet("/spend/savings", GetSavingsAsync).WithName("GetSavings").WithSummary("Saving against sending each category's traffic to its most expensive chain model.");
         return app;
     }
@@ -56,6 +57,38 @@ public static class SpendApi
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", name);
     }
 
+    internal static async Task<Results<Ok<SpendSeries>, BadRequest<ErrorResponse>>> GetSeriesAsync(
+        string? from, string? to, string? groupBy, string? interval, SpendSeriesQuery query, TimeProvider time, HttpContext context, CancellationToken ct)
+    {
+        if (ReportRange.TryParse(from, to, null, time, out var range, out var error) is false)
+        {
+            return TypedResults.BadRequest(error);
+        }
+
+        var grouping = string.IsNullOrEmpty(groupBy) ? "team" : groupBy.ToLowerInvariant();
+        if (!SpendSeriesQuery.Columns.ContainsKey(grouping))
+        {
+            return TypedResults.BadRequest(ErrorResponse.Invalid(
+                $"'groupBy' must be one of {string.Join(", ", SpendSeriesQuery.Columns.Keys)} (was '{ReportRange.Shorten(groupBy!)}').", "groupBy"));
+        }
+
+        var step = string.IsNullOrEmpty(interval) ? "day" : interval.ToLowerInvariant();
+        if (!SpendSeriesQuery.Intervals.ContainsKey(step))
+        {
+            return TypedResults.BadRequest(ErrorResponse.Invalid($"'interval' must be hour or day (was '{ReportRange.Shorten(interval!)}').", "interval"));
+        }
+
+        var buckets = SpendSeriesQuery.Buckets(range.From, range.To, step);
+        if (buckets.Count > SpendSeriesQuery.MaxBuckets)
+        {
+            return TypedResults.BadRequest(ErrorResponse.Invalid(
+                $"The range holds {buckets.Count} {step}s; at most {SpendSeriesQuery.MaxBuckets} buckets (use interval=day or a shorter range).", "interval"));
+        }
+
+        var lines = await query.GetAsync(range.From, range.To, step, grouping, ReportScope.From(context).Team, buckets, ct);
+        return TypedResults.Ok(new SpendSeries(range.From, range.To, step, grouping, buckets, lines));
+    }
+
     internal static async Task<Results<Ok<SavingsReport>, BadRequest<ErrorResponse>>> GetSavingsAsync(
         string? from, string? to, SpendQuery query, TimeProvider time, HttpContext context, CancellationToken ct)
     {
@@ -76,6 +109,10 @@ public static class SpendApi
 }
 
 public sealed record SpendReport(DateTimeOffset From, DateTimeOffset To, string GroupBy, SpendRow Total, IReadOnlyList<SpendRow> Groups);
+
+/// <summary>Spend per bucket: <c>Buckets</c> are the buckets' starts, each line's <c>CostUsd</c> one value per bucket.</summary>
+public sealed record SpendSeries(DateTimeOffset From, DateTimeOffset To, string Interval, string GroupBy, IReadOnlyList<DateTimeOffset> Buckets,
+    IReadOnlyList<SpendSeriesLine> Series);
 
 public sealed record SavingsReport(DateTimeOffset From, DateTimeOffset To, decimal ActualCostUsd, decimal BaselineCostUsd, decimal SavingUsd,
     decimal? SavingPercent, IReadOnlyList<CategorySaving> Categories);

@@ -14,14 +14,14 @@ public sealed record CategorySaving(string Category, string? BaselineModel, long
 /// <summary>
 /// Spend grouped by one attribute over [from, to). The whole UTC days of the range are read from the daily rollups
 /// (<see cref="DailyRollup"/> for team, category, model, day and savings; <see cref="DimensionRollup"/> for user,
-/// feature and region), so a report's cost follows the number of days and groups, not the number of ledger rows. Only
+/// feature, region and key), so a report's cost follows the number of days and groups, not the number of ledger rows. Only
 /// at an end of the range that is not midnight are ledger rows read (less than half a day each side, by the
 /// <c>occurred_at</c> index; see <see cref="RangeSplit"/>).
 /// </summary>
 internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer, TimeProvider time)
 {
     public const string NoValue = DailyRollup.NoModel;
-    public static readonly string[] Groupings = ["team", "user", "feature", "category", "model", "region", "day"];
+    public static readonly string[] Groupings = ["team", "user", "feature", "category", "model", "region", "key", "day"];
 
     /// <summary>Totals over [from, to) per <paramref name="groupBy"/>; only <paramref name="team"/>'s rows when given.</summary>
     public async Task<IReadOnlyList<SpendRow>> GroupAsync(DateTimeOffset from, DateTimeOffset to, string groupBy, string? team, CancellationToken ct)
@@ -86,9 +86,9 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer, Time
 
     private async Task<List<Sums>> RolledUpAsync(DateOnly firstDay, DateOnly endDay, string groupBy, string? team, CancellationToken ct)
     {
-        if (groupBy is "user" or "feature" or "region")
+        if (groupBy is "user" or "feature" or "region" or "key")
         {
-            var dimension = groupBy switch { "user" => DimensionRollup.User, "feature" => DimensionRollup.Feature, _ => DimensionRollup.Region };
+            var dimension = groupBy switch { "user" => DimensionRollup.User, "feature" => DimensionRollup.Feature, "key" => DimensionRollup.Key, _ => DimensionRollup.Region };
             var rows = db.DimensionRollups.AsNoTracking().Where(r => r.Dimension == dimension && r.Day >= firstDay && r.Day < endDay);
             return await (team is null ? rows : rows.Where(r => r.Team == team)).GroupBy(r => r.Value)
                 .Select(g => new Sums(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.InputTokens), g.Sum(r => r.CachedInputTokens),
@@ -138,6 +138,7 @@ internal sealed class SpendQuery(LedgerDbContext db, BaselinePricer pricer, Time
             "category" => rows.GroupBy(e => e.Category),
             "model" => rows.GroupBy(e => e.Model),
             "region" => rows.GroupBy(e => e.Region),
+            "key" => rows.GroupBy(e => e.ApiKeyId),
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "Unknown grouping."),
         };
         var result = await grouped

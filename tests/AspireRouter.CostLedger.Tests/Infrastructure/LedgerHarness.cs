@@ -75,6 +75,16 @@ public sealed class LedgerHarness : IAsyncDisposable
     public WebApplicationFactory<Program> CreateReplica(string? consumerName = null, ILoggerProvider? logs = null) =>
         new LedgerFactory(new Dictionary<string, string>(_settings) { ["Ingestion:ConsumerName"] = consumerName ?? $"ledger-{Guid.NewGuid():N}" }, logs);
 
+    /// <summary>Starts the ledger on Kestrel at a free loopback port (for a real browser) and returns its base address.</summary>
+    public Uri StartLedgerServer()
+    {
+        var factory = CreateReplica();
+        factory.UseKestrel(0);
+        factory.StartServer();
+        _factory = factory;
+        return factory.ClientOptions.BaseAddress;
+    }
+
     public async Task StopLedgerAsync()
     {
         if (_factory is not null)

@@ -31,7 +31,7 @@ public sealed class RollupReportTests(LedgerInfrastructure infrastructure)
             model: Pick("deepseek-v4-flash", "qwen-3-8b", null),
             input: random.Next(1, 5000),
             output: random.Next(0, 2000),
-            cost: random.Next(1, 100_000) / 1_000_000m)).ToList();
+            cost: random.Next(1, 100_000) / 1_000_000m) with { ApiKeyId = Pick("vk_one", "vk_two", null) }).ToList();
         var now = DateTimeOffset.UtcNow;
         var recent = Enumerable.Range(0, 60).Select(i => CostEvents.Make(at: now.AddMinutes(-random.Next(2 * 24 * 60)), team: Pick("alpha", "beta")!,
             user: Pick("ann", null), cost: random.Next(1, 100_000) / 1_000_000m)).ToList();
@@ -53,7 +53,7 @@ public sealed class RollupReportTests(LedgerInfrastructure infrastructure)
         foreach (var (from, to) in ranges)
         {
             foreach (var (grouping, column) in new[] { ("team", "team"), ("user", "\"user\""), ("feature", "feature"), ("category", "category"),
-                         ("model", "model"), ("region", "region"), ("day", "to_char(day, 'YYYY-MM-DD')") })
+                         ("model", "model"), ("region", "region"), ("key", "api_key_id"), ("day", "to_char(day, 'YYYY-MM-DD')") })
             {
                 var expected = await RawAsync(harness, $"""
                     SELECT coalesce({column}, '(none)'), count(*), sum(input_tokens), sum(cost_usd) FROM cost_entries

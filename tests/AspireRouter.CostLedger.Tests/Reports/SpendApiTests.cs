@@ -95,6 +95,10 @@ public sealed class SpendApiTests(LedgerInfrastructure infrastructure)
     [InlineData("/v1/spend?from=2026-04-03&to=2026-04-01", "from")]
     [InlineData("/v1/spend.csv?from=2020-01-01&to=2026-01-01", "from")]
     [InlineData("/v1/spend/savings?from=nope", "from")]
+    [InlineData("/v1/spend/series?groupBy=user", "groupBy")]
+    [InlineData("/v1/spend/series?interval=minute", "interval")]
+    [InlineData("/v1/spend/series?interval=hour&from=2026-01-01&to=2026-03-01", "interval")]
+    [InlineData("/v1/spend/series?from=never", "from")]
     public async Task Spend_BadParameters_Answers400InOpenAiShape(string url, string param)
     {
         await using var harness = await LedgerHarness.CreateAsync(infrastructure);

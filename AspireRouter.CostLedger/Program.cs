@@ -16,6 +16,7 @@ app.MapSpendApi();
 app.MapBudgetsApi();
 app.MapAdminKeysApi();
 app.MapDeadLettersApi();
+app.MapApiDocument();
 
 app.Run();
 

@@ -13,7 +13,7 @@ using AspireRouter.CostLedger.Telemetry;
 
 namespace AspireRouter.CostLedger.Extensions;
 
-/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, dead letters, reports, budgets and API keys.</summary>
+/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, dead letters, reports, budgets, API keys and the OpenAPI document.</summary>
 public static class CostLedgerServiceExtensions
 {
     public static WebApplicationBuilder AddCostLedgerServices(this WebApplicationBuilder builder)
@@ -54,6 +54,7 @@ public static class CostLedgerServiceExtensions
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, KeysJsonContext.Default);
         });
         builder.AddDeadLetters();
+        builder.AddApiDocument("AspireRouter cost ledger");
         return builder;
     }
 }

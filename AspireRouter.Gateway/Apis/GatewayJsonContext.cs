@@ -8,4 +8,5 @@ namespace AspireRouter.Gateway.Apis;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelEntry))]
 [JsonSerializable(typeof(RouterStatus))]
+[JsonSerializable(typeof(ChatCompletionRequestBody))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

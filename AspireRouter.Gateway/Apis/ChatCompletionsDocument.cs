@@ -62,7 +62,7 @@ internal static class ChatCompletionsDocument
     /// <summary>Documents the route's body, request headers, answers and their headers.</summary>
     public static RouteHandlerBuilder WithChatCompletionsDocument(this RouteHandlerBuilder route) => route
         .Accepts<ChatCompletionRequestBody>("application/json")
-        .Produces(StatusCodes.Status200OK, contentType: "application/json", additionalContentTypes: "text/event-stream")
+        .Produces<JsonElement>(StatusCodes.Status200OK, "application/json", "text/event-stream")
         .Produces<OpenAiErrorResponse>(StatusCodes.Status400BadRequest)
         .Produces<OpenAiErrorResponse>(StatusCodes.Status401Unauthorized)
         .Produces<OpenAiErrorResponse>(StatusCodes.Status403Forbidden)

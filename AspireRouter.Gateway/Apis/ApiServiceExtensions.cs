@@ -26,6 +26,7 @@ public static class ApiServiceExtensions
         app.MapChatCompletionsApi();
         app.MapModelsApi();
         app.MapRouterStatusApi();
+        app.MapBreakersAdminApi();
         app.MapApiDocument();
 
         // The gauges observe the latency snapshot; nothing else depends on them, so create them here.

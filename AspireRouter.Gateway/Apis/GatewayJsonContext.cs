@@ -9,4 +9,5 @@ namespace AspireRouter.Gateway.Apis;
 [JsonSerializable(typeof(ModelEntry))]
 [JsonSerializable(typeof(RouterStatus))]
 [JsonSerializable(typeof(ChatCompletionRequestBody))]
+[JsonSerializable(typeof(BreakerResetResult))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

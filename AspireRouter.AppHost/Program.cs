@@ -45,6 +45,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfil
     .WithProviderEndpoints(providers, Regions.Global)
     .WithConfigurationSection("Latency")
     .WithConfigurationSection("Budgets")
+    .WithBreakerCommands(adminKey)
     .WithHealthProbes();
 
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileName: null)
@@ -61,6 +62,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileNam
     .WithProviderEndpoints(providers, Regions.Cn)
     .WithConfigurationSection("Latency")
     .WithConfigurationSection("Budgets")
+    .WithBreakerCommands(adminKey)
     .WithHealthProbes();
 
 // Health probe: two replicas, one leader at a time (Redis lease); probes every model in every region, writes the shared latency window.
@@ -76,7 +78,7 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithHealthProbes();
 
 // Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, the virtual keys' admin API,
-// and dashboard commands to list and replay its dead letters.
+// and dashboard commands to list and replay its dead letters and to issue a virtual key.
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithExternalHttpEndpoints() // the admin API (first key, key rotation) and spend reports, each behind its key
@@ -86,6 +88,7 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithEnvironment("Admin__Key", adminKey)
     .WithLedgerReportAccess()
     .WithDeadLetterCommands(adminKey)
+    .WithVirtualKeyCommands(adminKey)
     .WithConfigurationSection("Budgets")
     .WithHealthProbes();
 

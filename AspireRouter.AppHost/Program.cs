@@ -3,6 +3,7 @@ using AspireRouter.AppHost.Gateways;
 using AspireRouter.AppHost.Infrastructure;
 using AspireRouter.AppHost.Ledger;
 using AspireRouter.AppHost.Providers;
+using AspireRouter.AppHost.Samples;
 using AspireRouter.AppHost.Simulators;
 using AspireRouter.Contracts.Registry;
 
@@ -91,5 +92,8 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithVirtualKeyCommands(adminKey)
     .WithConfigurationSection("Budgets")
     .WithHealthProbes();
+
+// Run mode: a sample app calling gateway-global with IChatClient, and a dashboard command that sends demo traffic.
+builder.AddSampleApp("gateway-global");
 
 builder.Build().Run();

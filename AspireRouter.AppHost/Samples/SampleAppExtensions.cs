@@ -24,7 +24,7 @@ internal static class SampleAppExtensions
             .WithHttpEndpoint()
             .WithAppHostEnvironment()
             .WithEnvironment("SampleApp__Gateway", $"https+http://{gatewayName}")
-            .WithReference(gateway).WaitFor(gateway)
+            .WithReference(gateway) // no WaitFor: it calls only when asked, so it starts beside the gateway, not after it
             .WithHealthProbes()
             .WithHttpCommand("/demo/traffic", "Send demo traffic", commandName: SendDemoTraffic, commandOptions: new HttpCommandOptions
             {

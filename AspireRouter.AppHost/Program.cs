@@ -3,6 +3,7 @@ using AspireRouter.AppHost.Gateways;
 using AspireRouter.AppHost.Infrastructure;
 using AspireRouter.AppHost.Ledger;
 using AspireRouter.AppHost.Providers;
+using AspireRouter.AppHost.Samples;
 using AspireRouter.AppHost.Simulators;
 using AspireRouter.Contracts.Registry;
 
@@ -45,6 +46,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfil
     .WithProviderEndpoints(providers, Regions.Global)
     .WithConfigurationSection("Latency")
     .WithConfigurationSection("Budgets")
+    .WithBreakerCommands(adminKey)
     .WithHealthProbes();
 
 builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileName: null)
@@ -61,6 +63,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-cn", launchProfileNam
     .WithProviderEndpoints(providers, Regions.Cn)
     .WithConfigurationSection("Latency")
     .WithConfigurationSection("Budgets")
+    .WithBreakerCommands(adminKey)
     .WithHealthProbes();
 
 // Health probe: two replicas, one leader at a time (Redis lease); probes every model in every region, writes the shared latency window.
@@ -76,7 +79,8 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithHealthProbes();
 
 // Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, the virtual keys' admin API,
-// dashboard commands to list and replay its dead letters, and the spend & routing console (/console, linked from the dashboard).
+// dashboard commands to list and replay its dead letters and to issue a virtual key, and the spend & routing console (/console,
+// linked from the dashboard).
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithExternalHttpEndpoints() // the admin API (first key, key rotation) and spend reports, each behind its key
@@ -86,9 +90,13 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithEnvironment("Admin__Key", adminKey)
     .WithLedgerReportAccess()
     .WithDeadLetterCommands(adminKey)
+    .WithVirtualKeyCommands(adminKey)
     .WithConfigurationSection("Budgets")
     .WithConfigurationSection("Registry").WithConfigurationSection("Latency") // the console's routing view: the gateways' models and latency window
     .WithUrl("/console/", "Console (spend & routing)")
     .WithHealthProbes();
+
+// Run mode: a sample app calling gateway-global with IChatClient, and a dashboard command that sends demo traffic.
+builder.AddSampleApp("gateway-global");
 
 builder.Build().Run();

@@ -20,6 +20,7 @@ app.MapAdminKeysApi();
 app.MapDeadLettersApi();
 app.MapRoutingApi();
 app.MapSpendConsole();
+app.MapApiDocument();
 
 app.Run();
 

@@ -15,7 +15,7 @@ using AspireRouter.CostLedger.Telemetry;
 
 namespace AspireRouter.CostLedger.Extensions;
 
-/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, dead letters, reports, budgets, API keys, the routing state and the console.</summary>
+/// <summary>The ledger's wiring: options, Redis, the EF Core context and its migrator, the stream consumer, dead letters, reports, budgets, API keys, the routing state, the console and the OpenAPI document.</summary>
 public static class CostLedgerServiceExtensions
 {
     public static WebApplicationBuilder AddCostLedgerServices(this WebApplicationBuilder builder)
@@ -62,6 +62,7 @@ public static class CostLedgerServiceExtensions
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, SpendConsoleJsonContext.Default);
         });
         builder.AddDeadLetters();
+        builder.AddApiDocument("AspireRouter cost ledger");
         return builder;
     }
 }

@@ -10,11 +10,15 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton<ChatResponder>();
         builder.Services.AddSingleton<ChatPipeline>();
         builder.Services.AddProblemDetails();
+        builder.AddApiDocument("AspireRouter gateway");
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         return builder;
     }
 
-    /// <summary>The OpenAI-compatible routes, the router's status, and OpenAI-shaped errors for anything unhandled.</summary>
+    /// <summary>
+    /// The OpenAI-compatible routes, the router's status, the admin routes, the OpenAPI document (Scalar UI in
+    /// Development), and OpenAI-shaped errors for anything unhandled.
+    /// </summary>
     public static WebApplication MapGatewayApi(this WebApplication app)
     {
         app.UseExceptionHandler(errors => errors.Run(UnhandledError.WriteAsync));
@@ -22,6 +26,8 @@ public static class ApiServiceExtensions
         app.MapChatCompletionsApi();
         app.MapModelsApi();
         app.MapRouterStatusApi();
+        app.MapBreakersAdminApi();
+        app.MapApiDocument();
 
         // The gauges observe the latency snapshot; nothing else depends on them, so create them here.
         app.Services.GetRequiredService<LatencyGauges>();

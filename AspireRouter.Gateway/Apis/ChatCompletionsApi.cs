@@ -9,7 +9,8 @@ public static class ChatCompletionsApi
         api.MapPost("/chat/completions", CreateChatCompletion)
             .WithName("CreateChatCompletion")
             .WithSummary("Routes a chat completion to the model that fits its category; streams with stream=true.")
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithChatCompletionsDocument();
         return app;
     }
 

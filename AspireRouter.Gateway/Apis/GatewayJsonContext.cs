@@ -8,4 +8,6 @@ namespace AspireRouter.Gateway.Apis;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelEntry))]
 [JsonSerializable(typeof(RouterStatus))]
+[JsonSerializable(typeof(ChatCompletionRequestBody))]
+[JsonSerializable(typeof(BreakerResetResult))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -132,7 +132,7 @@ public static class RouterStatusApi
         Math.Round(recoveryShare, 3),
         breaker.ChangedAt);
 
-    private static string BreakerName(BreakerState state) => state switch
+    internal static string BreakerName(BreakerState state) => state switch
     {
         BreakerState.Open => "open",
         BreakerState.HalfOpen => "half_open",

@@ -19,6 +19,12 @@ public sealed class ApiKeyOptions
     /// </summary>
     public string? DevelopmentKey { get; set; }
 
+    /// <summary>
+    /// The operators' key for the gateway's admin routes (<c>/v1/admin</c>: resetting a breaker), the same secret as the
+    /// ledger's <c>Admin:Key</c>. Null (the default) refuses every admin call.
+    /// </summary>
+    public string? AdminKey { get; set; }
+
     /// <summary>Team of <see cref="DevelopmentKey"/>. Default: dev.</summary>
     public string DevelopmentTeam { get; set; } = "dev";
 

@@ -13,4 +13,7 @@ internal sealed partial class CircuitBreakers
 
     [LoggerMessage(3004, LogLevel.Information, "Breaker {Breaker}: {From} -> {To}.")]
     private static partial void LogTransition(ILogger logger, string breaker, BreakerState from, BreakerState to);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Breaker {Breaker} reset by an operator (was {From}; shared through Redis: {Shared}).")]
+    private static partial void LogReset(ILogger logger, string breaker, BreakerState from, bool shared);
 }

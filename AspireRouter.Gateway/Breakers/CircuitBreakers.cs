@@ -128,6 +128,37 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
 
     public BreakerStatus StatusOf(string model, string region) => Status(new BreakerKey(model, region));
 
+    public async Task<(BreakerStatus Before, bool Shared)> ResetAsync(string model, string region)
+    {
+        var key = new BreakerKey(model, region);
+        var before = Status(key);
+        Interlocked.Exchange(ref Pending(key).Value, 0);
+        _local.Reset(key);
+        var shared = false;
+        try
+        {
+            if (await _redis.ConnectAsync(CancellationToken.None))
+            {
+                await _redis.DeleteAsync(key);
+                shared = true;
+            }
+        }
+        catch (Exception ex)
+        {
+            EnterLocal(ex);
+        }
+
+        // Issued after the delete: replaces whatever this instance read before it, whatever that reading's version.
+        Apply(BreakerStatus.Closed(key), Interlocked.Read(ref _sequence));
+        if (before.State != BreakerState.Closed)
+        {
+            _metrics.Transition(key, before.State, BreakerState.Closed);
+        }
+
+        LogReset(_logger, key.ToString(), before.State, shared);
+        return (before, shared);
+    }
+
     public double RecoveryShare(string model, string region)
     {
         var status = Status(new BreakerKey(model, region));

@@ -38,6 +38,13 @@ public interface ICircuitBreakers
     /// <summary>Every breaker this instance knows, as of its last snapshot (for status pages and error messages).</summary>
     IReadOnlyList<BreakerStatus> GetStatuses();
 
+    /// <summary>
+    /// An operator's reset: closes the breaker of <paramref name="model"/> in <paramref name="region"/> and ends its
+    /// cool-down, with an empty window, for every instance (the shared hash is deleted; the others see it at their next
+    /// sync). Returns the breaker as it was, and whether the reset reached Redis (false: only this instance's copy).
+    /// </summary>
+    Task<(BreakerStatus Before, bool Shared)> ResetAsync(string model, string region);
+
     /// <summary>True while the breakers are shared through Redis; false while this instance runs on its own.</summary>
     bool IsShared { get; }
 }

@@ -33,6 +33,15 @@ internal sealed class LocalBreakerStore(BreakerSettings settings) : IBreakerStor
         }
     }
 
+    /// <summary>Forgets one breaker (an operator's reset): closed, with an empty window.</summary>
+    public void Reset(BreakerKey key)
+    {
+        lock (_gate)
+        {
+            _records.Remove(key);
+        }
+    }
+
     /// <summary>Starts every breaker from the last shared snapshot, so an open breaker stays open when Redis goes away.</summary>
     public void Seed(IEnumerable<BreakerStatus> statuses)
     {

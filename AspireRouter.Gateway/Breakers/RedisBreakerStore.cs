@@ -70,6 +70,10 @@ internal sealed class RedisBreakerStore(Func<IConnectionMultiplexer> connect, Br
             .ToStatus(r.Key, nowMs, settings))];
     }
 
+    /// <summary>Deletes the breaker's hash (an operator's reset): the next step starts it again, closed, at version 0.</summary>
+    public async Task DeleteAsync(BreakerKey key) =>
+        await Database().KeyDeleteAsync(key.RedisKey).WaitAsync(timeout, time);
+
     private IDatabase Database() =>
         _connection?.GetDatabase() ?? throw new InvalidOperationException("Redis is not connected yet.");
 

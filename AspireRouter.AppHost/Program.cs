@@ -38,6 +38,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfil
     .WithEnvironment("Gateway__Region", Regions.Global)
     .WithDeploymentLocation("westeurope")
     .WithPublishedReplicas(gatewayReplicas)
+    .WithScaleOutReplicas(ScaleOutExtensions.ScaledGatewayReplicas)
     .WithCostSpoolVolume()
     .WithGatewayAuth()
     .WithReference(redis).WaitFor(redis)
@@ -80,6 +81,7 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithExternalHttpEndpoints() // the admin API (first key, key rotation) and spend reports, each behind its key
+    .WithScaleOutReplicas(ScaleOutExtensions.ScaledLedgerReplicas)
     .WithAppHostEnvironment()
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledgerDb).WaitFor(ledgerDb)
@@ -87,6 +89,7 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithLedgerReportAccess()
     .WithDeadLetterCommands(adminKey)
     .WithConfigurationSection("Budgets")
+    .WithConfigurationSection("Ingestion")
     .WithHealthProbes();
 
 builder.Build().Run();

@@ -20,19 +20,7 @@ public static class ScaleOutExtensions
     public static bool IsScaledOut(this IDistributedApplicationBuilder builder) =>
         builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue(ScaleOutKey, false);
 
-    /// <summary>
-    /// Run mode with <see cref="ScaleOutKey"/>: <paramref name="replicas"/> processes behind Aspire's proxy. Gateways
-    /// among them take a cost spool directory each (<c>Costs__SpoolPerInstance</c>: they share the machine name).
-    /// </summary>
-    public static IResourceBuilder<ProjectResource> WithScaleOutReplicas(this IResourceBuilder<ProjectResource> project, int replicas)
-    {
-        if (!project.ApplicationBuilder.IsScaledOut())
-        {
-            return project;
-        }
-
-        return project
-            .WithReplicas(replicas)
-            .WithEnvironment("Costs__SpoolPerInstance", "true");
-    }
+    /// <summary>Run mode with <see cref="ScaleOutKey"/>: <paramref name="replicas"/> processes behind Aspire's proxy.</summary>
+    public static IResourceBuilder<ProjectResource> WithScaleOutReplicas(this IResourceBuilder<ProjectResource> project, int replicas) =>
+        project.ApplicationBuilder.IsScaledOut() ? project.WithReplicas(replicas) : project;
 }

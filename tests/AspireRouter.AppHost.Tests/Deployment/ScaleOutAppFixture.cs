@@ -16,8 +16,8 @@ public sealed class ScaleOutAppFixture : AspireRouterAppFixture
         "--Ingestion:ClaimInterval=00:00:00.500",
     ];
 
-    /// <summary>One running, healthy replica: its id (the DCP instance), its own URL (not the proxy's) and its process.</summary>
-    public sealed record Replica(string Id, Uri Url, int ProcessId);
+    /// <summary>One running, healthy replica: its id (the DCP instance), its own URL (not the proxy's), its process and working directory.</summary>
+    public sealed record Replica(string Id, Uri Url, int ProcessId, string WorkingDirectory);
 
     /// <summary>Waits until <paramref name="count"/> replicas of <paramref name="resourceName"/> are running and healthy.</summary>
     public async Task<IReadOnlyList<Replica>> WaitForReplicasAsync(string resourceName, int count, TimeSpan timeout)
@@ -54,8 +54,10 @@ public sealed class ScaleOutAppFixture : AspireRouterAppFixture
                 string.Join(", ", e.Snapshot.EnvironmentVariables.Select(v => v.Name)));
         var pid = e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString()
             ?? throw new InvalidOperationException($"{e.ResourceId} has no process id.");
+        var workDir = e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.workDir")?.Value?.ToString()
+            ?? throw new InvalidOperationException($"{e.ResourceId} has no working directory.");
         return new Replica(e.ResourceId, new Uri(urls.Split(';')[0].Replace("+", "localhost", StringComparison.Ordinal)),
-            int.Parse(pid, CultureInfo.InvariantCulture));
+            int.Parse(pid, CultureInfo.InvariantCulture), workDir);
     }
 }
 

@@ -56,6 +56,23 @@ public sealed class ScaleOutTests(ScaleOutAppFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task GatewayReplicas_SharingTheMachineName_EachHoldTheirOwnCostSpoolSlot()
+    {
+        var replicas = await fixture.WaitForReplicasAsync(Gateway, 3, ReplicaTimeout);
+
+        // Each slot's .owner names the process holding it (content root: the working directory; region: global).
+        var spool = Path.Combine(replicas[0].WorkingDirectory, ".data", "cost-spool", "global");
+        var owners = Directory.EnumerateDirectories(spool, $"{Environment.MachineName}-*")
+            .Select(slot => Path.Combine(slot, ".owner")).Where(File.Exists)
+            .ToDictionary(owner => File.ReadAllText(owner).Trim(), owner => Path.GetDirectoryName(owner)!);
+        // Aspire's process is `dotnet run`, which starts the gateway as its child.
+        var slots = replicas.Select(r => ProcessTree(r.ProcessId).Select(pid => owners.GetValueOrDefault(pid)).SingleOrDefault(slot => slot is not null)).ToList();
+        output.WriteLine(string.Join(", ", replicas.Zip(slots, (r, s) => $"{r.Id} (pid {r.ProcessId}): {s}")));
+        Assert.All(slots, Assert.NotNull);
+        Assert.Equal(3, slots.Distinct().Count());
+    }
+
+    [Fact]
     public async Task BreakerOpenedThroughOneReplica_IsOpenInTheOthers()
     {
         const string Model = "qwen-3-5-397b"; // the last of reasoning's chain: no other test here sends it traffic
@@ -111,46 +128,75 @@ public sealed class ScaleOutTests(ScaleOutAppFixture fixture, ITestOutputHelper 
             }
         })).ToList();
 
-        var clock = Stopwatch.StartNew();
-        await WaitForAnswersAsync(results, Step);
-        // A gateway replica goes away as a platform removes one (SIGTERM: in-flight requests finish, queued events are flushed).
-        await ExecuteAsync(gateways[0].Id, KnownResourceCommands.StopCommand);
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {gateways[0].Id} stopped ({results.Count} answered)");
-
-        await WaitForAnswersAsync(results, results.Count + Step);
-        // A ledger replica crashes (SIGKILL): what it read but did not acknowledge is claimed by the other.
-        using (var process = Process.GetProcessById(ledgers[0].ProcessId))
+        try
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                await WaitForAnswersAsync(results, Step);
+                // A gateway replica goes away as a platform removes one (SIGTERM: in-flight requests finish, queued events are flushed).
+                await StopAsync(gateways[0].Id);
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {gateways[0].Id} stopped ({results.Count} answered)");
+
+                await WaitForAnswersAsync(results, results.Count + Step);
+                // A ledger replica crashes (SIGKILL): what it read but did not acknowledge is claimed by the other.
+                using (var process = Process.GetProcessById(ledgers[0].ProcessId))
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                }
+
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {ledgers[0].Id} killed ({results.Count} answered)");
+                await WaitForAnswersAsync(results, results.Count + Step);
+            }
+            finally
+            {
+                await stopSending.CancelAsync();
+                await Task.WhenAll(workers);
+            }
+
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {results.Count} answered");
+
+            var sent = results.ToList();
+            var succeeded = sent.Where(s => s.Status == HttpStatusCode.OK).ToList();
+            output.WriteLine($"{succeeded.Count} of {sent.Count} succeeded; failures: " +
+                             string.Join(", ", sent.Where(s => s.Status != HttpStatusCode.OK).GroupBy(s => s.Status).Select(g => $"{(int)g.Key}: {g.Count()}")));
+            Assert.True(succeeded.Count >= sent.Count * 0.9, $"Only {succeeded.Count} of {sent.Count} requests succeeded.");
+
+            var rows = await WaitForLedgerAsync(team, succeeded.Count, proxy);
+            var successRows = rows.Where(r => r.Outcome == "success").ToList();
+            Assert.Equal(succeeded.Select(s => s.RequestId).Order(), successRows.Where(r => succeeded.Any(s => s.RequestId == r.RequestId))
+                .Select(r => r.RequestId).Order());
+            // A success row no client saw succeed is a request cut off with the stopped replica after the gateway finished it.
+            var cutOff = sent.Where(s => s.Status != HttpStatusCode.OK).Select(s => s.CorrelationId).ToHashSet();
+            Assert.All(successRows.Where(r => succeeded.All(s => s.RequestId != r.RequestId)), r => Assert.Contains(r.CorrelationId ?? "", cutOff));
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {successRows.Count} success rows, {rows.Count - successRows.Count} other rows");
+        }
+        finally
+        {
+            // Back to three and two for the other tests of this application, whatever happened.
+            await StartIfStoppedAsync(gateways[0].Id);
+            await StartIfStoppedAsync(ledgers[0].Id);
+            await fixture.WaitForReplicasAsync(Gateway, 3, ReplicaTimeout);
+            await fixture.WaitForReplicasAsync(Ledger, 2, ReplicaTimeout);
+        }
+    }
+
+    /// <summary><paramref name="pid"/> and its descendants (Linux: <c>/proc/{pid}/task/*/children</c>), as text.</summary>
+    private static List<string> ProcessTree(int pid)
+    {
+        List<string> tree = [pid.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        for (var i = 0; i < tree.Count; i++)
+        {
+            var tasks = $"/proc/{tree[i]}/task";
+            if (Directory.Exists(tasks))
+            {
+                tree.AddRange(Directory.EnumerateDirectories(tasks).Select(t => Path.Combine(t, "children")).Where(File.Exists)
+                    .SelectMany(children => File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+            }
         }
 
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {ledgers[0].Id} killed ({results.Count} answered)");
-        await WaitForAnswersAsync(results, results.Count + Step);
-        await stopSending.CancelAsync();
-        await Task.WhenAll(workers);
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {results.Count} answered");
-
-        var sent = results.ToList();
-        var succeeded = sent.Where(s => s.Status == HttpStatusCode.OK).ToList();
-        output.WriteLine($"{succeeded.Count} of {sent.Count} succeeded; failures: " +
-                         string.Join(", ", sent.Where(s => s.Status != HttpStatusCode.OK).GroupBy(s => s.Status).Select(g => $"{(int)g.Key}: {g.Count()}")));
-        Assert.True(succeeded.Count >= sent.Count * 0.9, $"Only {succeeded.Count} of {sent.Count} requests succeeded.");
-
-        var rows = await WaitForLedgerAsync(team, succeeded.Count, proxy);
-        var successRows = rows.Where(r => r.Outcome == "success").ToList();
-        Assert.Equal(succeeded.Select(s => s.RequestId).Order(), successRows.Where(r => succeeded.Any(s => s.RequestId == r.RequestId))
-            .Select(r => r.RequestId).Order());
-        // A success row no client saw succeed is a request cut off with the stopped replica after the gateway finished it.
-        var cutOff = sent.Where(s => s.Status != HttpStatusCode.OK).Select(s => s.CorrelationId).ToHashSet();
-        Assert.All(successRows.Where(r => succeeded.All(s => s.RequestId != r.RequestId)), r => Assert.Contains(r.CorrelationId ?? "", cutOff));
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {successRows.Count} success rows, {rows.Count - successRows.Count} other rows");
-
-        // Back to three and two for the other tests of this application.
-        await ExecuteAsync(gateways[0].Id, KnownResourceCommands.StartCommand);
-        await ExecuteAsync(ledgers[0].Id, KnownResourceCommands.StartCommand);
-        await fixture.WaitForReplicasAsync(Gateway, 3, ReplicaTimeout);
-        await fixture.WaitForReplicasAsync(Ledger, 2, ReplicaTimeout);
+        return tree;
     }
 
     /// <summary>One request: the gateway's id (the client's when no answer came back), the client's id, and the status.</summary>
@@ -219,11 +265,29 @@ public sealed class ScaleOutTests(ScaleOutAppFixture fixture, ITestOutputHelper 
     private static Task WaitForAnswersAsync(ConcurrentBag<Sent> results, int count) =>
         Eventually.ValueAsync(() => Task.FromResult(results.Count), answered => answered >= count, $"{count} requests answered", TimeSpan.FromMinutes(1));
 
-    private async Task ExecuteAsync(string replicaId, string command)
+    /// <summary>
+    /// Stops a replica through Aspire's stop command and waits until it has exited. The command itself gives up while a
+    /// busy gateway still drains its requests on a loaded machine (Aspire reports "Failed to stop"), so the exit is what counts.
+    /// </summary>
+    private async Task StopAsync(string replicaId)
     {
         using var timeout = new CancellationTokenSource(ReplicaTimeout);
-        var result = await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(replicaId, command, timeout.Token);
-        Assert.True(result.Success, $"{command} on {replicaId}: {result.Message}");
+        var result = await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(replicaId, KnownResourceCommands.StopCommand, timeout.Token);
+        output.WriteLine($"stop {replicaId}: {(result.Success ? "done" : result.Message)}");
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.App.ResourceNotifications.TryGetCurrentState(replicaId, out var e)
+            && e.Snapshot.State?.Text is "Finished" or "Exited" or "Terminated"), $"{replicaId} to exit", ReplicaTimeout);
+    }
+
+    private async Task StartIfStoppedAsync(string replicaId)
+    {
+        if (fixture.App.ResourceNotifications.TryGetCurrentState(replicaId, out var e) && e.Snapshot.State?.Text == KnownResourceStates.Running)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(ReplicaTimeout);
+        var result = await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(replicaId, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(result.Success, $"start {replicaId}: {result.Message}");
     }
 
     /// <summary>

@@ -60,13 +60,12 @@ public sealed class ScaleOutTests(ScaleOutAppFixture fixture, ITestOutputHelper 
     {
         var replicas = await fixture.WaitForReplicasAsync(Gateway, 3, ReplicaTimeout);
 
-        // Each slot's .owner names the process holding it (content root: the working directory; region: global).
-        var spool = Path.Combine(replicas[0].WorkingDirectory, ".data", "cost-spool", "global");
-        var owners = Directory.EnumerateDirectories(spool, $"{Environment.MachineName}-*")
-            .Select(slot => Path.Combine(slot, ".owner")).Where(File.Exists)
-            .ToDictionary(owner => File.ReadAllText(owner).Trim(), owner => Path.GetDirectoryName(owner)!);
-        // Aspire's process is `dotnet run`, which starts the gateway as its child.
-        var slots = replicas.Select(r => ProcessTree(r.ProcessId).Select(pid => owners.GetValueOrDefault(pid)).SingleOrDefault(slot => slot is not null)).ToList();
+        // Each replica's gateway process holds its slot's .owner open (and locked); Aspire's process is `dotnet run`, its parent.
+        var spool = Path.Combine(replicas[0].WorkingDirectory, ".data", "cost-spool", "global") + Path.DirectorySeparatorChar;
+        var slots = replicas.Select(r => ProcessTree(r.ProcessId)
+            .SelectMany(OpenFiles)
+            .Where(file => file.StartsWith(spool, StringComparison.Ordinal) && file.EndsWith("/.owner", StringComparison.Ordinal))
+            .Select(Path.GetDirectoryName).SingleOrDefault()).ToList();
         output.WriteLine(string.Join(", ", replicas.Zip(slots, (r, s) => $"{r.Id} (pid {r.ProcessId}): {s}")));
         Assert.All(slots, Assert.NotNull);
         Assert.Equal(3, slots.Distinct().Count());
@@ -135,7 +134,7 @@ public sealed class ScaleOutTests(ScaleOutAppFixture fixture, ITestOutputHelper 
             {
                 await WaitForAnswersAsync(results, Step);
                 // A gateway replica goes away as a platform removes one (SIGTERM: in-flight requests finish, queued events are flushed).
-                await StopAsync(gateways[0].Id);
+                await TerminateAsync(gateways[0]);
                 output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {gateways[0].Id} stopped ({results.Count} answered)");
 
                 await WaitForAnswersAsync(results, results.Count + Step);
@@ -266,16 +265,31 @@ public sealed class ScaleOutTests(ScaleOutAppFixture fixture, ITestOutputHelper 
         Eventually.ValueAsync(() => Task.FromResult(results.Count), answered => answered >= count, $"{count} requests answered", TimeSpan.FromMinutes(1));
 
     /// <summary>
-    /// Stops a replica through Aspire's stop command and waits until it has exited. The command itself gives up while a
-    /// busy gateway still drains its requests on a loaded machine (Aspire reports "Failed to stop"), so the exit is what counts.
+    /// Stops a gateway replica as a platform does (SIGTERM to the gateway's own process, the child of Aspire's
+    /// <c>dotnet run</c>: it drains its requests and flushes its queued cost events) and waits until Aspire sees it exit.
+    /// Aspire's stop command gives up while a busy gateway still drains on a loaded machine.
     /// </summary>
-    private async Task StopAsync(string replicaId)
+    private async Task TerminateAsync(ScaleOutAppFixture.Replica replica)
     {
-        using var timeout = new CancellationTokenSource(ReplicaTimeout);
-        var result = await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(replicaId, KnownResourceCommands.StopCommand, timeout.Token);
-        output.WriteLine($"stop {replicaId}: {(result.Success ? "done" : result.Message)}");
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.App.ResourceNotifications.TryGetCurrentState(replicaId, out var e)
-            && e.Snapshot.State?.Text is "Finished" or "Exited" or "Terminated"), $"{replicaId} to exit", ReplicaTimeout);
+        var app = ProcessTree(replica.ProcessId).Skip(1)
+            .Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("AspireRouter.Gateway", StringComparison.Ordinal));
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", app } })!)
+        {
+            await kill.WaitForExitAsync();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.App.ResourceNotifications.TryGetCurrentState(replica.Id, out var e)
+            && e.Snapshot.State?.Text is "Finished" or "Exited" or "Terminated"), $"{replica.Id} to exit", ReplicaTimeout);
+    }
+
+    /// <summary>The files a process has open (Linux: the targets of <c>/proc/{pid}/fd/*</c>).</summary>
+    private static IEnumerable<string> OpenFiles(string pid)
+    {
+        var fds = $"/proc/{pid}/fd";
+        return Directory.Exists(fds)
+            ? Directory.EnumerateFileSystemEntries(fds).Select(fd => new FileInfo(fd).LinkTarget).OfType<string>().ToList()
+            : [];
     }
 
     private async Task StartIfStoppedAsync(string replicaId)

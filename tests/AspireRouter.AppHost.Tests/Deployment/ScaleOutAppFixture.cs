@@ -36,11 +36,37 @@ public sealed class ScaleOutAppFixture : AspireRouterAppFixture
                 && r.Snapshot.HealthStatus == HealthStatus.Healthy).ToList();
             if (ready.Count >= count)
             {
-                return [.. ready.Select(ToReplica).OrderBy(r => r.Id, StringComparer.Ordinal)];
+                // A restarted replica reports Healthy from its last run for a moment: its own /health must answer too.
+                string[] ids = [.. ready.Select(r => r.ResourceId).Order(StringComparer.Ordinal)];
+                return await Eventually.ValueAsync(
+                    () => AllAnswerAsync([.. ids.Select(id => App.ResourceNotifications.TryGetCurrentState(id, out var current) ? ToReplica(current) : null!)]),
+                    replicas => replicas is not null, $"{resourceName}'s replicas to answer on /health", timeout) ?? [];
             }
         }
 
         throw new OperationCanceledException($"{count} replicas of {resourceName} were not healthy within {timeout}.");
+    }
+
+    private static async Task<IReadOnlyList<Replica>?> AllAnswerAsync(IReadOnlyList<Replica> replicas)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var replica in replicas)
+        {
+            try
+            {
+                using var health = await http.GetAsync(new Uri(replica.Url, "/health"));
+                if (!health.IsSuccessStatusCode)
+                {
+                    return null;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return replicas;
     }
 
     /// <summary>

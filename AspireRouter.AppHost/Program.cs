@@ -39,6 +39,7 @@ builder.AddProject<Projects.AspireRouter_Gateway>("gateway-global", launchProfil
     .WithEnvironment("Gateway__Region", Regions.Global)
     .WithDeploymentLocation("westeurope")
     .WithPublishedReplicas(gatewayReplicas)
+    .WithScaleOutReplicas(ScaleOutExtensions.ScaledGatewayReplicas)
     .WithCostSpoolVolume()
     .WithGatewayAuth()
     .WithReference(redis).WaitFor(redis)
@@ -84,6 +85,7 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithExternalHttpEndpoints() // the admin API (first key, key rotation) and spend reports, each behind its key
+    .WithScaleOutReplicas(ScaleOutExtensions.ScaledLedgerReplicas)
     .WithAppHostEnvironment()
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledgerDb).WaitFor(ledgerDb)
@@ -94,6 +96,7 @@ builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfil
     .WithConfigurationSection("Budgets")
     .WithConfigurationSection("Registry").WithConfigurationSection("Latency") // the console's routing view: the gateways' models and latency window
     .WithUrl("/console/", "Console (spend & routing)")
+    .WithConfigurationSection("Ingestion")
     .WithHealthProbes();
 
 // Run mode: a sample app calling gateway-global with IChatClient, and a dashboard command that sends demo traffic.

@@ -54,13 +54,20 @@ public static class DeploymentExtensions
     /// <summary>
     /// Publish mode: the gateway's cost spool on the volume <c>{name}-spool</c> at <see cref="SpoolMountPath"/>, one
     /// directory per replica (the volume is shared by every replica), so events spooled while Redis is down survive a
-    /// restart of the container. Run mode keeps the spool under the project's <c>.data</c>.
+    /// restart of the container. Run mode keeps the spool under the project's <c>.data</c>, one slot per process when the
+    /// gateway runs as replicas (they share the machine name).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithCostSpoolVolume(this IResourceBuilder<ProjectResource> gateway)
     {
         if (gateway.ApplicationBuilder.ExecutionContext.IsRunMode)
         {
-            return gateway;
+            return gateway.WithEnvironment(context =>
+            {
+                if (gateway.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) && replicas.Replicas > 1)
+                {
+                    context.EnvironmentVariables["Costs__SpoolPerInstance"] = "true";
+                }
+            });
         }
 
         return gateway

@@ -11,14 +11,16 @@ public sealed class CostOptions
     /// <summary>
     /// Directory of the local durable spool that holds events while Redis is unreachable. Relative paths are under the
     /// content root; the gateway's region is appended (<c>.data/cost-spool/global</c>), so the two regional gateways of
-    /// one machine never share a spool. Default: <c>.data/cost-spool</c>. Give each further replica its own directory.
+    /// one machine never share a spool. Default: <c>.data/cost-spool</c>. Several replicas of one region set <see cref="SpoolPerInstance"/>.
     /// </summary>
     [Required]
     public string SpoolDirectory { get; set; } = Path.Combine(".data", "cost-spool");
 
     /// <summary>
-    /// Appends the machine name (a container's host name, one per replica) to the spool directory, so replicas that
-    /// mount one shared volume never write the same files. Default false (one process per region and machine).
+    /// Gives each process its own directory under the region's, <c>{machine name}-{n}</c>: the first slot no live process
+    /// holds (an exclusive lock on its <c>.owner</c> file), so replicas that share one volume, or one machine and its
+    /// machine name, never write the same files, and a restarted replica replays what a dead one left in its slot.
+    /// Default false (one process per region and machine).
     /// </summary>
     public bool SpoolPerInstance { get; set; }
 

@@ -13,9 +13,14 @@ public static class CostServiceExtensions
         builder.Services.AddSingleton<CostAccountant>();
         builder.Services.AddSingleton<CostRecorder>();
         builder.Services.AddSingleton<CostLoss>();
-        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CostSpool>(sp, SpoolDirectory(
-            sp.GetRequiredService<IOptions<CostOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
-            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Region)));
+        // Taken when the spooler starts (with the host): an unwritable spool directory stops the gateway at start-up.
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CostOptions>>().Value;
+            return SpoolDirectoryClaim.Take(SpoolDirectory(options, sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
+                sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Region), options.SpoolPerInstance);
+        });
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CostSpool>(sp, sp.GetRequiredService<SpoolDirectoryClaim>().Directory));
         // The spooler is registered before the emitter, so it stops after it and writes what the emitter hands over last.
         builder.Services.AddSingleton<CostSpooler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CostSpooler>());
@@ -25,10 +30,10 @@ public static class CostServiceExtensions
         return builder;
     }
 
-    /// <summary>The spool of this process: <c>{SpoolDirectory}/{region}</c>, plus the machine name with <c>SpoolPerInstance</c>.</summary>
-    internal static string SpoolDirectory(CostOptions options, string contentRoot, string region)
-    {
-        var directory = Path.Combine(Path.GetFullPath(options.SpoolDirectory, contentRoot), region);
-        return options.SpoolPerInstance ? Path.Combine(directory, Environment.MachineName) : directory;
-    }
+    /// <summary>
+    /// The spool of the region: <c>{SpoolDirectory}/{region}</c>; with <c>SpoolPerInstance</c> each process takes a slot
+    /// under it (<see cref="SpoolDirectoryClaim"/>).
+    /// </summary>
+    internal static string SpoolDirectory(CostOptions options, string contentRoot, string region) =>
+        Path.Combine(Path.GetFullPath(options.SpoolDirectory, contentRoot), region);
 }

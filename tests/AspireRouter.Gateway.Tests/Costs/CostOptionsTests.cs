@@ -14,14 +14,11 @@ public sealed class CostOptionsTests
     }
 
     [Fact]
-    public void SpoolDirectory_IsPerRegion_AndPerInstanceWhenReplicasShareAVolume()
+    public void SpoolDirectory_IsPerRegion()
     {
-        var shared = CostServiceExtensions.SpoolDirectory(new CostOptions { SpoolDirectory = "/data/spool" }, "/app", "cn");
-        var perInstance = CostServiceExtensions.SpoolDirectory(
-            new CostOptions { SpoolDirectory = "/data/spool", SpoolPerInstance = true }, "/app", "cn");
+        var configured = CostServiceExtensions.SpoolDirectory(new CostOptions { SpoolDirectory = "/data/spool", SpoolPerInstance = true }, "/app", "cn");
 
-        Assert.Equal(Path.Combine("/data/spool", "cn"), shared);
-        Assert.Equal(Path.Combine("/data/spool", "cn", Environment.MachineName), perInstance);
+        Assert.Equal(Path.Combine("/data/spool", "cn"), configured);
         Assert.Equal(Path.Combine("/app", ".data", "cost-spool", "global"), CostServiceExtensions.SpoolDirectory(new CostOptions(), "/app", "global"));
     }
 

@@ -218,9 +218,9 @@ public sealed partial class CostEmitterService(
     /// </summary>
     private async Task ReplayAsync()
     {
-        if (_connection is not { IsConnected: true })
+        if (_connection is { IsConnected: false })
         {
-            return;
+            return; // (not yet connected, e.g. held back since start: SendAsync connects)
         }
 
         foreach (var file in spool.TakeForReplay())

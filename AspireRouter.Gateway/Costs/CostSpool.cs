@@ -40,22 +40,25 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
         }
     }
 
-    /// <summary>Bytes of every spool file (the active one and those waiting for replay), counted once and then kept up to date.</summary>
+    /// <summary>
+    /// Bytes of every spool file (the active one and those waiting for replay), counted once and then kept up to date.
+    /// Never waits for a write in progress (a stalled disk must not stall whoever asks).
+    /// </summary>
     public long Bytes
     {
         get
         {
-            lock (_gate)
+            var known = Volatile.Read(ref _bytes);
+            if (known >= 0)
             {
-                if (_bytes < 0)
-                {
-                    _bytes = System.IO.Directory.Exists(Directory)
-                        ? System.IO.Directory.EnumerateFiles(Directory, "*.jsonl").Sum(f => new FileInfo(f).Length)
-                        : 0;
-                }
-
-                return _bytes;
+                return known;
             }
+
+            var counted = System.IO.Directory.Exists(Directory)
+                ? System.IO.Directory.EnumerateFiles(Directory, "*.jsonl").Sum(f => new FileInfo(f).Length)
+                : 0;
+            Interlocked.CompareExchange(ref _bytes, counted, -1);
+            return counted;
         }
     }
 
@@ -83,13 +86,18 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
                 MoveAside(active);
             }
 
-            var known = _bytes;
-            _bytes = -1; // unknown until the append completes: a torn one leaves some of its bytes, counted again on the next read
-            using var file = new FileStream(active, FileMode.Append, FileAccess.Write, FileShare.Read);
-            buffer.Position = 0;
-            buffer.CopyTo(file);
-            file.Flush(flushToDisk: true);
-            _bytes = known < 0 ? -1 : known + buffer.Length;
+            try
+            {
+                using var file = new FileStream(active, FileMode.Append, FileAccess.Write, FileShare.Read);
+                buffer.Position = 0;
+                buffer.CopyTo(file);
+                file.Flush(flushToDisk: true);
+            }
+            finally
+            {
+                // A torn append leaves some of its bytes: the next read counts the files again.
+                Interlocked.Exchange(ref _bytes, -1);
+            }
         }
     }
 
@@ -163,7 +171,7 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
         lock (_gate)
         {
             File.Delete(file);
-            _bytes = -1;
+            Interlocked.Exchange(ref _bytes, -1);
         }
     }
 
@@ -199,7 +207,7 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
         lock (_gate)
         {
             File.Move(temporary, file, overwrite: true);
-            _bytes = -1;
+            Interlocked.Exchange(ref _bytes, -1);
         }
     }
 

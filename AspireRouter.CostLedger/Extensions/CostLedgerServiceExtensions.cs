@@ -1,4 +1,5 @@
 using AspireRouter.Contracts.Budgets;
+using AspireRouter.Contracts.Costs;
 using AspireRouter.Contracts.Hosting;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.CostLedger.Access;
@@ -25,6 +26,7 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddValidatedOptions<IngestionOptions, IngestionOptionsValidator, IngestionOptionsRulesValidator>(IngestionOptions.SectionName);
         builder.Services.AddValidatedOptions<PartitionOptions, PartitionOptionsValidator>(PartitionOptions.SectionName);
         builder.Services.AddBudgetOptions(); // the one Budgets schema, shared with the gateways
+        builder.Services.AddCostBacklogPolicy(); // the stream's backlog policy, shared with the gateways
 
         builder.AddRedisClient("redis");
         builder.AddNpgsqlDbContext<LedgerDbContext>("ledgerdb");
@@ -45,6 +47,8 @@ public static class CostLedgerServiceExtensions
         builder.Services.AddHostedService<LedgerMigrator>();
         builder.Services.AddHostedService<LedgerPartitions>();
         builder.Services.AddHostedService<CostStreamConsumer>();
+        builder.Services.AddSingleton<IngestionLagMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionLagMonitor>());
         builder.Services.AddHostedService<BudgetAlertMonitor>();
         builder.Services.AddHostedService<ApiKeySyncService>();
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using AspireRouter.Contracts.Costs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -9,7 +9,7 @@ namespace AspireRouter.CostLedger.Ingestion;
 /// Ingestion progress on <c>/health</c>. Unhealthy when rows are not being written: the oldest pending entry is older
 /// than <see cref="IngestionOptions.PendingUnhealthyAfter"/>, or a backlog has not moved for
 /// <see cref="IngestionOptions.StalledUnhealthyAfter"/> (PostgreSQL down, a consumer stuck or gone). Degraded when the
-/// backlog passes <see cref="IngestionOptions.LagDegradedThreshold"/> or Redis does not answer.
+/// ledger is behind (<see cref="IngestionLag"/>: the backlog's length or its oldest entry's age) or Redis does not answer.
 /// </summary>
 internal sealed class IngestionHealthCheck(IConnectionMultiplexer redis, IngestionProgress progress, TimeProvider time, IOptions<IngestionOptions> options) : IHealthCheck
 {
@@ -33,6 +33,7 @@ internal sealed class IngestionHealthCheck(IConnectionMultiplexer redis, Ingesti
             ["lag"] = backlog.Lag,
             ["pending"] = backlog.Pending,
             ["oldestPendingSeconds"] = Math.Round(Math.Max(0, oldest?.TotalSeconds ?? 0), 1),
+            ["oldestUnconsumedSeconds"] = Math.Round(Math.Max(0, backlog.OldestUnconsumedAge(now)?.TotalSeconds ?? 0), 1),
             ["stalledSeconds"] = Math.Round(stalled.TotalSeconds, 1),
         };
         var settings = options.Value;
@@ -40,19 +41,17 @@ internal sealed class IngestionHealthCheck(IConnectionMultiplexer redis, Ingesti
         if (oldest >= settings.PendingUnhealthyAfter)
         {
             return HealthCheckResult.Unhealthy(
-                $"The oldest pending cost event is {Seconds(oldest.Value)} old (limit {Seconds(settings.PendingUnhealthyAfter)}): its row is not committed ({state}).", data: data);
+                $"The oldest pending cost event is {IngestionLag.Seconds(oldest.Value)} old (limit {IngestionLag.Seconds(settings.PendingUnhealthyAfter)}): its row is not committed ({state}).", data: data);
         }
 
         if (backlog.Total > 0 && stalled >= settings.StalledUnhealthyAfter)
         {
             return HealthCheckResult.Unhealthy(
-                $"Ingestion has made no progress for {Seconds(stalled)} (limit {Seconds(settings.StalledUnhealthyAfter)}) with {state}.", data: data);
+                $"Ingestion has made no progress for {IngestionLag.Seconds(stalled)} (limit {IngestionLag.Seconds(settings.StalledUnhealthyAfter)}) with {state}.", data: data);
         }
 
-        return backlog.Total > settings.LagDegradedThreshold
-            ? HealthCheckResult.Degraded($"Stream backlog {state} exceeds {settings.LagDegradedThreshold}.", data: data)
+        return IngestionLag.Behind(backlog, now, settings) is { } behind
+            ? HealthCheckResult.Degraded($"The ledger is behind: {behind} ({state}).", data: data)
             : HealthCheckResult.Healthy($"Stream backlog {state}.", data);
     }
-
-    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
 }

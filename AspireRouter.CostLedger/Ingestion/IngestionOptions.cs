@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireRouter.Contracts.Costs;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.CostLedger.Ingestion;
@@ -57,9 +58,19 @@ public sealed class IngestionOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan LagRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Unread plus pending entries above which the health check reports Degraded. Default 10,000.</summary>
+    /// <summary>
+    /// Unread plus pending entries above which the ledger is behind: <c>/health</c> Degraded and a lag alert. Must be below
+    /// <c>CostBacklog:Ceiling</c>, so the alert comes before the gateways start holding events back. Default 10,000.
+    /// </summary>
     [Range(1, long.MaxValue)]
     public long LagDegradedThreshold { get; set; } = 10_000;
+
+    /// <summary>
+    /// Age of the oldest entry not committed yet (unread or pending) above which the ledger is behind, however short the
+    /// backlog. Default 30 s (a ledger that keeps pace commits within a second).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan LagDegradedAge { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// <c>/health</c> is Unhealthy when the oldest pending entry (read, row not committed) is older than this: PostgreSQL
@@ -82,12 +93,22 @@ public sealed class IngestionOptions
 [OptionsValidator]
 internal sealed partial class IngestionOptionsValidator : IValidateOptions<IngestionOptions>;
 
-/// <summary>Rules across fields, quoting the values.</summary>
-internal sealed class IngestionOptionsRulesValidator : IValidateOptions<IngestionOptions>
+/// <summary>Rules across fields (and against the shared backlog policy), quoting the values.</summary>
+internal sealed class IngestionOptionsRulesValidator(IOptions<CostBacklogOptions> backlog) : IValidateOptions<IngestionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, IngestionOptions options) =>
-        options.RetryMinDelay > options.RetryMaxDelay
-            ? ValidateOptionsResult.Fail(
-                $"Ingestion:RetryMinDelay ({options.RetryMinDelay}) must not exceed Ingestion:RetryMaxDelay ({options.RetryMaxDelay}).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, IngestionOptions options)
+    {
+        var errors = new List<string>();
+        if (options.RetryMinDelay > options.RetryMaxDelay)
+        {
+            errors.Add($"Ingestion:RetryMinDelay ({options.RetryMinDelay}) must not exceed Ingestion:RetryMaxDelay ({options.RetryMaxDelay}).");
+        }
+
+        if (options.LagDegradedThreshold >= backlog.Value.Ceiling)
+        {
+            errors.Add($"Ingestion:LagDegradedThreshold ({options.LagDegradedThreshold}) must be below CostBacklog:Ceiling ({backlog.Value.Ceiling}): the ledger alerts before the gateways hold events back.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }

@@ -1,3 +1,5 @@
+using AspireRouter.Contracts.Costs;
+
 namespace AspireRouter.CostLedger.Ingestion;
 
 /// <summary>

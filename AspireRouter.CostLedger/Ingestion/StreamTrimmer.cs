@@ -19,27 +19,18 @@ internal static class StreamTrimmer
         }
 
         // Entries after the last delivered one are unread; the oldest pending entry and everything after it may still be written.
-        var keepFrom = ParseId(lastDelivered);
+        var keepFrom = StreamBacklog.ParseId(lastDelivered);
         if (group.PendingMessageCount > 0)
         {
             var pending = await db.StreamPendingAsync(CostStream.Name, CostStream.ConsumerGroup);
             if (pending.LowestPendingMessageId.HasValue)
             {
-                keepFrom = Min(keepFrom, ParseId(pending.LowestPendingMessageId.ToString()));
+                keepFrom = Min(keepFrom, StreamBacklog.ParseId(pending.LowestPendingMessageId.ToString()));
             }
         }
 
         keepFrom = Min(keepFrom, ((ulong)Math.Max(0, (now - retention).ToUnixTimeMilliseconds()), 0UL));
         return await db.StreamTrimByMinIdAsync(CostStream.Name, $"{keepFrom.Ms}-{keepFrom.Seq}", useApproximateMaxLength: false);
-    }
-
-    internal static (ulong Ms, ulong Seq) ParseId(string id)
-    {
-        var dash = id.IndexOf('-', StringComparison.Ordinal);
-        return dash < 0
-            ? (ulong.Parse(id, System.Globalization.CultureInfo.InvariantCulture), 0UL)
-            : (ulong.Parse(id.AsSpan(0, dash), System.Globalization.CultureInfo.InvariantCulture),
-               ulong.Parse(id.AsSpan(dash + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static (ulong Ms, ulong Seq) Min((ulong Ms, ulong Seq) a, (ulong Ms, ulong Seq) b) =>

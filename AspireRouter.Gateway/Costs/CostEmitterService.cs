@@ -12,12 +12,14 @@ namespace AspireRouter.Gateway.Costs;
 /// batches go straight to the spooler, without waiting <see cref="CostOptions.RedisTimeout"/> each, until a PING every
 /// <see cref="CostOptions.ReplayInterval"/> is answered. At shutdown the queue is drained to Redis or the spooler.
 /// A batch is sent <see cref="CostOptions.BatchLinger"/> after its first event (or as soon as it is full), so under load
-/// one command carries many events instead of one wake-up and one XADD per request.
+/// one command carries many events instead of one wake-up and one XADD per request. While the stream's backlog is
+/// above its ceiling (<see cref="CostBackpressure"/>) batches go to the spooler too, and replay waits for room.
 /// </summary>
 public sealed partial class CostEmitterService(
     CostEmitter emitter,
     CostSpool spool,
     CostSpooler spooler,
+    CostBackpressure backpressure,
     Func<IConnectionMultiplexer> connect,
     IOptions<CostOptions> options,
     CostMetrics metrics,
@@ -96,7 +98,7 @@ public sealed partial class CostEmitterService(
                         LogRedisBack(logger);
                     }
 
-                    if (!_redisDown && spool.HasPending)
+                    if (!_redisDown && !backpressure.HoldingBack && spool.HasPending)
                     {
                         await ReplayAsync();
                     }
@@ -112,12 +114,13 @@ public sealed partial class CostEmitterService(
 
     /// <summary>
     /// Appends the batch to the stream in one command; hands it to the spooler when Redis does not acknowledge it, or
-    /// at once while Redis counts as down.
+    /// at once while Redis counts as down or the stream's backlog is above its ceiling.
     /// </summary>
     private async Task SendOrSpoolAsync(List<RequestCostRecorded> batch)
     {
-        var failed = _redisDown ? [.. batch] : await SendAsync(batch);
+        var failed = _redisDown || backpressure.ShouldHoldBack(batch.Count) ? [.. batch] : await SendAsync(batch);
         metrics.Events("emitted", batch.Count - failed.Count);
+        backpressure.Appended(batch.Count - failed.Count);
         if (failed.Count > 0)
         {
             await spooler.EnqueueAsync(failed);
@@ -209,32 +212,38 @@ public sealed partial class CostEmitterService(
         return #ARGV - 1
         """;
 
+    /// <summary>
+    /// Sends the spool's files to the stream, oldest first, never more than <see cref="CostBackpressure.Headroom"/>: a
+    /// file cut short by the ceiling or a failure keeps only what has not reached Redis, for the next replay.
+    /// </summary>
     private async Task ReplayAsync()
     {
-        if (_connection is not { IsConnected: true })
+        if (_connection is { IsConnected: false })
         {
-            return;
+            return; // (not yet connected, e.g. held back since start: SendAsync connects)
         }
 
         foreach (var file in spool.TakeForReplay())
         {
             var events = spool.Read(file);
             var replayed = 0;
-            foreach (var chunk in events.Chunk(_options.BatchSize))
+            while (replayed < events.Count)
             {
-                var failed = await SendAsync([.. chunk]);
-                if (failed.Count > 0)
+                var room = backpressure.HoldingBack ? 0 : Math.Min(backpressure.Headroom, _options.BatchSize);
+                var chunk = events.GetRange(replayed, (int)Math.Min(room, events.Count - replayed));
+                var failed = chunk.Count == 0 ? chunk : await SendAsync(chunk);
+                backpressure.Appended(chunk.Count - failed.Count);
+                replayed += chunk.Count - failed.Count;
+                if (chunk.Count == 0 || failed.Count > 0)
                 {
                     // Keep only what has not reached Redis, so the next replay does not resend the rest.
-                    spool.Rewrite(file, [.. failed, .. events.Skip(replayed + chunk.Length)]);
-                    metrics.Events("replayed", replayed + chunk.Length - failed.Count);
+                    spool.Rewrite(file, [.. events.Skip(replayed)]);
+                    metrics.Events("replayed", replayed);
                     return;
                 }
-
-                replayed += chunk.Length;
             }
 
-            CostSpool.Delete(file);
+            spool.Delete(file);
             metrics.Events("replayed", replayed);
             LogReplayed(logger, replayed, file);
         }

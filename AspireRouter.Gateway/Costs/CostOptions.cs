@@ -40,6 +40,15 @@ public sealed class CostOptions
     [Range(16, 1_000_000)]
     public int SpoolQueueCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// Bytes of spool files up to which the gateway holds events back on disk while the stream's backlog is above
+    /// <c>CostBacklog:Ceiling</c>. Past it, held-back events go to Redis over the ceiling (counted as
+    /// <c>over_ceiling</c> and logged): Redis memory is the last resort before a loss. While Redis is unreachable the
+    /// spool is the only place left and takes what the disk holds. Default 1 GiB (about 1.3 million events of ~800 bytes).
+    /// </summary>
+    [Range(16L * 1024, 1L << 40)]
+    public long MaxSpoolBytes { get; set; } = 1L << 30;
+
     /// <summary>How long <c>/health</c> reports Degraded after a cost event was lost. Default 5 minutes.</summary>
     public TimeSpan LossAlertWindow { get; set; } = TimeSpan.FromMinutes(5);
 

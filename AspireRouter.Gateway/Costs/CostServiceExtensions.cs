@@ -1,3 +1,4 @@
+using AspireRouter.Contracts.Costs;
 using AspireRouter.Contracts.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -5,7 +6,7 @@ namespace AspireRouter.Gateway.Costs;
 
 public static class CostServiceExtensions
 {
-    /// <summary>The record stage: pricing, the recorder, and cost events (queue, Redis stream emitter, local spool).</summary>
+    /// <summary>The record stage: pricing, the recorder, and cost events (queue, Redis stream emitter, local spool, backpressure).</summary>
     public static IHostApplicationBuilder AddCosts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<CostOptions, CostOptionsValidator, CostOptionsRulesValidator>(CostOptions.SectionName);
@@ -24,6 +25,9 @@ public static class CostServiceExtensions
         // The spooler is registered before the emitter, so it stops after it and writes what the emitter hands over last.
         builder.Services.AddSingleton<CostSpooler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CostSpooler>());
+        builder.Services.AddCostBacklogPolicy();
+        builder.Services.AddSingleton<CostBackpressure>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CostBackpressure>());
         builder.Services.AddSingleton<CostEmitter>();
         builder.Services.AddHostedService<CostEmitterService>();
         builder.Services.AddHealthChecks().AddCheck<CostEventsHealthCheck>("cost-events");

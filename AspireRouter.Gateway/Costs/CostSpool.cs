@@ -9,14 +9,21 @@ namespace AspireRouter.Gateway.Costs;
 /// fsync'd once per batch. Replay renames the file to <c>replay-*.jsonl</c> first, so new failures go to a fresh file
 /// while the old one drains; a replay file is deleted once every event in it is in Redis, and a replay cut short
 /// rewrites it with only the events still missing. A crash between an XADD and that rewrite can still resend an
-/// event: the ledger ignores duplicates by request id.
+/// event: the ledger ignores duplicates by request id. The active file is also moved aside once it reaches
+/// <see cref="RotateBytes"/>, so a long backpressure episode leaves many small files that replay one at a time, never one
+/// huge file read whole. <see cref="Bytes"/> is what the spool holds on disk, for the bound of
+/// <see cref="CostOptions.MaxSpoolBytes"/>.
 /// </summary>
 public sealed partial class CostSpool(string directory, CostMetrics metrics, CostLoss loss, ILogger<CostSpool> logger)
 {
     private const string ActiveFile = "spool.jsonl";
     private const string ReplayPattern = "replay-*.jsonl";
 
+    /// <summary>Size at which the active file is moved aside for replay.</summary>
+    public const long RotateBytes = 16L * 1024 * 1024;
+
     private readonly Lock _gate = new();
+    private long _bytes = -1;
 
     public string Directory { get; } = directory;
 
@@ -30,6 +37,28 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
                 return File.Exists(Path.Combine(Directory, ActiveFile))
                     || (System.IO.Directory.Exists(Directory) && System.IO.Directory.EnumerateFiles(Directory, ReplayPattern).Any());
             }
+        }
+    }
+
+    /// <summary>
+    /// Bytes of every spool file (the active one and those waiting for replay), counted once and then kept up to date.
+    /// Never waits for a write in progress (a stalled disk must not stall whoever asks).
+    /// </summary>
+    public long Bytes
+    {
+        get
+        {
+            var known = Volatile.Read(ref _bytes);
+            if (known >= 0)
+            {
+                return known;
+            }
+
+            var counted = System.IO.Directory.Exists(Directory)
+                ? System.IO.Directory.EnumerateFiles(Directory, "*.jsonl").Sum(f => new FileInfo(f).Length)
+                : 0;
+            Interlocked.CompareExchange(ref _bytes, counted, -1);
+            return counted;
         }
     }
 
@@ -51,10 +80,24 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
         lock (_gate)
         {
             System.IO.Directory.CreateDirectory(Directory);
-            using var file = new FileStream(Path.Combine(Directory, ActiveFile), FileMode.Append, FileAccess.Write, FileShare.Read);
-            buffer.Position = 0;
-            buffer.CopyTo(file);
-            file.Flush(flushToDisk: true);
+            var active = Path.Combine(Directory, ActiveFile);
+            if (new FileInfo(active) is { Exists: true, Length: >= RotateBytes })
+            {
+                MoveAside(active);
+            }
+
+            try
+            {
+                using var file = new FileStream(active, FileMode.Append, FileAccess.Write, FileShare.Read);
+                buffer.Position = 0;
+                buffer.CopyTo(file);
+                file.Flush(flushToDisk: true);
+            }
+            finally
+            {
+                // A torn append leaves some of its bytes: the next read counts the files again.
+                Interlocked.Exchange(ref _bytes, -1);
+            }
         }
     }
 
@@ -89,7 +132,7 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
             var active = Path.Combine(Directory, ActiveFile);
             if (File.Exists(active))
             {
-                File.Move(active, Path.Combine(Directory, $"replay-{DateTime.UtcNow.Ticks:D20}.jsonl"));
+                MoveAside(active);
             }
 
             return [.. System.IO.Directory.EnumerateFiles(Directory, ReplayPattern).Order(StringComparer.Ordinal)];
@@ -123,7 +166,28 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
         return events;
     }
 
-    public static void Delete(string file) => File.Delete(file);
+    public void Delete(string file)
+    {
+        lock (_gate)
+        {
+            File.Delete(file);
+            Interlocked.Exchange(ref _bytes, -1);
+        }
+    }
+
+    /// <summary>Renames the active file to the next replay file; replay files sort by name in the order they were made.</summary>
+    private void MoveAside(string active)
+    {
+        var ticks = DateTime.UtcNow.Ticks;
+        while (File.Exists(ReplayFile(ticks)))
+        {
+            ticks++;
+        }
+
+        File.Move(active, ReplayFile(ticks));
+    }
+
+    private string ReplayFile(long ticks) => Path.Combine(Directory, $"replay-{ticks:D20}.jsonl");
 
     /// <summary>Replaces a replay file's content with <paramref name="remaining"/> (written aside, fsync'd, then moved over it).</summary>
     public void Rewrite(string file, IReadOnlyCollection<RequestCostRecorded> remaining)
@@ -140,7 +204,11 @@ public sealed partial class CostSpool(string directory, CostMetrics metrics, Cos
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temporary, file, overwrite: true);
+        lock (_gate)
+        {
+            File.Move(temporary, file, overwrite: true);
+            Interlocked.Exchange(ref _bytes, -1);
+        }
     }
 
     [LoggerMessage(4102, LogLevel.Critical, "Cost events could not be written to the spool under {Directory} ({Reason}); lost request ids: {RequestIds}.")]

@@ -11,7 +11,7 @@ public sealed partial class AgreementTests
 {
     [Theory]
     [InlineData(@"ModelRegistry\.Create\(", "builds a registry snapshot (read RegistryProvider.Current)")]
-    [InlineData(@"BindConfiguration\((RegistryOptions|LatencyWindowOptions|BudgetOptions)\.SectionName", "binds a shared section itself (use AddRegistry, AddLatencyWindow, AddBudgetOptions)")]
+    [InlineData(@"BindConfiguration\((RegistryOptions|LatencyWindowOptions|BudgetOptions|CostBacklogOptions)\.SectionName", "binds a shared section itself (use AddRegistry, AddLatencyWindow, AddBudgetOptions, AddCostBacklogPolicy)")]
     [InlineData(@"AddSeedRegistry\(\)", "adds the seed registry itself (use AddRegistry)")]
     public void SharedAgreements_AreWiredByTheSharedLibraryOnly(string pattern, string what)
     {

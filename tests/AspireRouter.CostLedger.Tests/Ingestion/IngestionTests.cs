@@ -132,8 +132,8 @@ public sealed class IngestionTests(LedgerInfrastructure infrastructure)
     [Fact]
     public void TrimmerIds_ParseBothForms()
     {
-        Assert.Equal((1700000000000UL, 7UL), AspireRouter.CostLedger.Ingestion.StreamTrimmer.ParseId("1700000000000-7"));
-        Assert.Equal((42UL, 0UL), AspireRouter.CostLedger.Ingestion.StreamTrimmer.ParseId("42"));
+        Assert.Equal((1700000000000UL, 7UL), StreamBacklog.ParseId("1700000000000-7"));
+        Assert.Equal((42UL, 0UL), StreamBacklog.ParseId("42"));
     }
 
     [Fact]

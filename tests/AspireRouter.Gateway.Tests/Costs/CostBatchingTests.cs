@@ -35,7 +35,9 @@ public sealed class CostBatchingTests(RedisServerFixture redis) : IDisposable
         var spool = new CostSpool(_spool, metrics, loss, NullLogger<CostSpool>.Instance);
         var spooler = new CostSpooler(spool, loss, Options.Create(options));
         var emitter = new CostEmitter(Options.Create(options), spooler, loss, metrics);
-        var service = new CostEmitterService(emitter, spool, spooler, () => connection, Options.Create(options), metrics, time, NullLogger<CostEmitterService>.Instance);
+        // Never started: without a measurement the backpressure never holds back.
+        var backpressure = new CostBackpressure(() => connection, spool, metrics, Options.Create(new CostBacklogOptions()), Options.Create(options), time, NullLogger<CostBackpressure>.Instance);
+        var service = new CostEmitterService(emitter, spool, spooler, backpressure, () => connection, Options.Create(options), metrics, time, NullLogger<CostEmitterService>.Instance);
         return (emitter, service);
     }
 

@@ -455,6 +455,6 @@ public sealed partial class ChatExecutor(
     [LoggerMessage(2005, LogLevel.Debug, "Request {RequestId}: the retry throttle refused a further attempt on {Candidate}.")]
     private static partial void LogThrottled(ILogger logger, string requestId, string candidate);
 
-    [LoggerMessage(2002, LogLevel.Information, "Request {RequestId}: hedge race won by {Winner}; {Loser} cancelled.")]
+    [LoggerMessage(2002, LogLevel.Debug, "Request {RequestId}: hedge race won by {Winner}; {Loser} cancelled.")]
     private static partial void LogHedged(ILogger logger, string requestId, string winner, string loser);
 }

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace AspireRouter.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// Keeps a request's trace that ratio sampling passed over (<see cref="KeepingSampler"/>): the span and its
+/// in-process ancestors become sampled, so they are exported when they end, and so is every span started under them
+/// from then on (later attempts, the cost event, the provider's own spans through <c>traceparent</c>).
+/// </summary>
+public static class TraceKeeping
+{
+    /// <summary>Tag naming why a trace outside the ratio was kept: <c>error</c>, <c>fallback</c>, <c>panic</c>, <c>slow</c>.</summary>
+    public const string ReasonTag = "aspirerouter.trace.kept";
+
+    public static void Keep(Activity? activity, string reason)
+    {
+        if (activity is null || !activity.IsAllDataRequested || activity.Recorded)
+        {
+            return;
+        }
+
+        activity.SetTag(ReasonTag, reason);
+        for (var span = activity; span is not null; span = span.Parent)
+        {
+            span.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
+        }
+    }
+}

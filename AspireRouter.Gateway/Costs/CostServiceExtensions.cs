@@ -11,6 +11,7 @@ public static class CostServiceExtensions
         builder.Services.AddValidatedOptions<CostOptions, CostOptionsValidator, CostOptionsRulesValidator>(CostOptions.SectionName);
         builder.Services.AddSingleton<CostMetrics>();
         builder.Services.AddSingleton<CostAccountant>();
+        builder.Services.AddSingleton<AttemptTelemetry>();
         builder.Services.AddSingleton<CostRecorder>();
         builder.Services.AddSingleton<CostLoss>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CostSpool>(sp, SpoolDirectory(

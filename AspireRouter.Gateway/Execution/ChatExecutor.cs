@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Resilience;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Telemetry;
+using AspireRouter.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Execution;
@@ -209,8 +211,14 @@ public sealed partial class ChatExecutor(
             return (null, false);
         }
 
+        if (run.FellBack)
+        {
+            TraceKeeping.Keep(Activity.Current, "fallback");
+        }
+
         if (admission.Panic)
         {
+            TraceKeeping.Keep(Activity.Current, "panic");
             run.Panicked = true;
             throttle.OnPanic(candidate.Key);
             metrics.Panic(run.Target.CategoryName, candidate);

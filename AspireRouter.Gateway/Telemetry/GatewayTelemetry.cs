@@ -12,6 +12,9 @@ public static class GatewayTelemetry
 
     public static readonly ActivitySource Source = new(SourceName);
 
+    /// <summary>USD, on each attempt's span (what it cost) and on the cost event's (the request's total).</summary>
+    public const string CostTag = "aspirerouter.cost_usd";
+
     /// <summary>Each model's span name, built once per registry model.</summary>
     private static readonly ConditionalWeakTable<ModelSpec, string> SpanNames = [];
 
@@ -32,6 +35,26 @@ public static class GatewayTelemetry
         activity.SetTag("aspirerouter.region", candidate.Region);
         activity.SetTag("aspirerouter.attempt", attempt < AttemptNumbers.Length ? AttemptNumbers[attempt] : attempt);
         activity.SetTag("server.address", candidate.Endpoint.BaseUrl.Host);
+        return activity;
+    }
+
+    /// <summary>
+    /// The span of the request's cost event, under the request: its context travels in the event
+    /// (<see cref="Contracts.Costs.RequestCostRecorded.TraceParent"/>) so the ledger's write links back to the request.
+    /// </summary>
+    public static Activity? StartCostEvent(string requestId, decimal costUsd)
+    {
+        var activity = Source.StartActivity("publish " + Contracts.Costs.CostStream.Name, ActivityKind.Producer);
+        if (activity is null || !activity.IsAllDataRequested)
+        {
+            return activity;
+        }
+
+        activity.SetTag("messaging.system", "redis");
+        activity.SetTag("messaging.operation.type", "send");
+        activity.SetTag("messaging.destination.name", Contracts.Costs.CostStream.Name);
+        activity.SetTag("aspirerouter.request_id", requestId);
+        activity.SetTag(CostTag, (double)costUsd);
         return activity;
     }
 }

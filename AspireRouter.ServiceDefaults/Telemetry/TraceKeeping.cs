@@ -25,4 +25,18 @@ public static class TraceKeeping
             span.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
         }
     }
+
+    /// <summary>Whether <paramref name="activity"/> will be exported when it ends: its trace is sampled or was kept.</summary>
+    public static bool WillExport(Activity activity)
+    {
+        for (var span = activity; span is not null; span = span.Parent)
+        {
+            if (span.Recorded)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -27,22 +27,9 @@ public sealed class TraceKeepingProcessor(TimeSpan slowThreshold) : BaseProcesso
         {
             TraceKeeping.Keep(data, "slow");
         }
-        else if (AncestorKept(data))
+        else if (data.Parent is { } parent && TraceKeeping.WillExport(parent))
         {
             data.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
         }
-    }
-
-    private static bool AncestorKept(Activity data)
-    {
-        for (var span = data.Parent; span is not null; span = span.Parent)
-        {
-            if (span.Recorded)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -90,11 +90,7 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetryPrefix + "*")
-                .AddOtlpExporter((exporter, reader) =>
-                {
-                    PlainExporter(exporter);
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)tracing.ExportInterval.TotalMilliseconds;
-                }))
+                .AddOtlpExporter((exporter, _) => PlainExporter(exporter)))
             .WithTracing(traces => traces
                 .SetSampler(sp => new KeepingSampler(sp.GetRequiredService<IOptions<TracingOptions>>().Value.SampleRatio))
                 .AddSource(builder.Environment.ApplicationName)
@@ -105,7 +101,7 @@ public static class Extensions
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation()
                 // Before the exporter: it decides which recorded-only spans are kept before the exporter looks.
-                .AddProcessor(sp => new TraceKeepingProcessor(sp.GetRequiredService<IOptions<TracingOptions>>().Value.SlowThreshold))
+                .AddProcessor(new TraceKeepingProcessor())
                 .AddOtlpExporter(exporter =>
                 {
                     PlainExporter(exporter);
@@ -129,7 +125,6 @@ public static class Extensions
     {
         batch.MaxQueueSize = tracing.MaxQueueSize;
         batch.MaxExportBatchSize = Math.Min(512, tracing.MaxQueueSize);
-        batch.ScheduledDelayMilliseconds = (int)tracing.ExportInterval.TotalMilliseconds;
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

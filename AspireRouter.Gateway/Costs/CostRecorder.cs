@@ -24,9 +24,11 @@ public sealed partial class CostRecorder(
     AttemptTelemetry attemptTelemetry,
     TimeProvider time,
     IOptions<GatewayOptions> options,
+    IOptions<TracingOptions> tracing,
     ILogger<CostRecorder> logger)
 {
     private readonly string _region = options.Value.Region;
+    private readonly TimeSpan _slow = tracing.Value.SlowThreshold;
 
     /// <param name="call">The parsed call.</param>
     /// <param name="admitted">What admission held for it (budgets, the rate-limit charge).</param>
@@ -40,7 +42,7 @@ public sealed partial class CostRecorder(
         {
             if (outcome is not null)
             {
-                KeepNotableTrace(outcome);
+                KeepNotableTrace(outcome, Stopwatch.GetElapsedTime(started));
                 priced = delivery?.Costs ?? accountant.Price(outcome, call.Request, null, clientAborted: true);
                 attemptTelemetry.Complete(outcome, priced, delivery?.StreamFacts);
                 Emit(call, admitted, outcome, delivery?.Outcome ?? DeliveryOutcome.ClientAborted, priced, started);
@@ -121,10 +123,14 @@ public sealed partial class CostRecorder(
         }
     }
 
-    /// <summary>A request that fell back or panicked is traced whatever the sampling ratio (errors keep themselves).</summary>
-    private static void KeepNotableTrace(ExecutionOutcome outcome)
+    /// <summary>A request that fell back, panicked or was slow is traced whatever the sampling ratio (errors keep themselves).</summary>
+    private void KeepNotableTrace(ExecutionOutcome outcome, TimeSpan elapsed)
     {
-        if (outcome.Panicked)
+        if (elapsed >= _slow)
+        {
+            TraceKeeping.Keep(Activity.Current, "slow");
+        }
+        else if (outcome.Panicked)
         {
             TraceKeeping.Keep(Activity.Current, "panic");
         }

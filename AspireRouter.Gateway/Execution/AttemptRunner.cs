@@ -100,7 +100,7 @@ public sealed partial class AttemptRunner(
         }
 
         var elapsed = attempt.Elapsed = Stopwatch.GetElapsedTime(started);
-        AttemptSpan.End(activity, attempt);
+        AttemptSpan.End(activity, attempt, number);
         metrics.Attempt(candidate, AttemptOutcomes.Name(attempt.Outcome), elapsed, request.Stream);
         switch (attempt.Outcome)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AspireRouter.Gateway.Telemetry;
 using AspireRouter.ServiceDefaults.Telemetry;
 
 namespace AspireRouter.Gateway.Execution;
@@ -7,11 +8,22 @@ namespace AspireRouter.Gateway.Execution;
 /// <summary>Ends an attempt's client span (started by <see cref="Telemetry.GatewayTelemetry.StartAttempt"/>) with how it went.</summary>
 internal static class AttemptSpan
 {
-    public static void End(Activity? activity, UpstreamAttempt attempt)
+    public static void End(Activity? activity, UpstreamAttempt attempt, int number)
     {
         if (activity is null)
         {
             return;
+        }
+
+        if (!activity.Recorded)
+        {
+            if (attempt.Outcome is AttemptOutcome.Success)
+            {
+                return; // an unsampled request's attempt: nothing to describe
+            }
+
+            // A failure keeps its trace (below): the span of an unsampled request had no attributes until now.
+            GatewayTelemetry.Describe(activity, attempt.Candidate, number);
         }
 
         if (attempt.Status is { } status)

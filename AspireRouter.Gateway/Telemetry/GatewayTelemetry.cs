@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AspireRouter.Contracts.Registry;
 using AspireRouter.Gateway.Routing;
+using AspireRouter.ServiceDefaults.Telemetry;
 
 namespace AspireRouter.Gateway.Telemetry;
 
@@ -21,21 +22,33 @@ public static class GatewayTelemetry
     /// <summary>Attempt numbers boxed once: a tag value is an object.</summary>
     private static readonly object[] AttemptNumbers = [.. Enumerable.Range(0, 16).Select(n => (object)n)];
 
+    /// <summary>What a provider call starts with: the sampler records it even under an unsampled request.</summary>
+    private static readonly KeyValuePair<string, object?>[] ChatOperation = [new(KeepingSampler.GenAiOperationTag, "chat")];
+
+    /// <summary>Starts an attempt's client span; its attributes are set only when it is sampled (see <see cref="Describe"/>).</summary>
     public static Activity? StartAttempt(Candidate candidate, int attempt)
     {
-        var activity = Source.StartActivity(SpanNames.GetValue(candidate.Model, static model => $"chat {model.Id}"), ActivityKind.Client);
-        if (activity is null)
+        var activity = Source.StartActivity(
+            SpanNames.GetValue(candidate.Model, static model => $"chat {model.Id}"), ActivityKind.Client, parentContext: default, tags: ChatOperation);
+        if (activity is { Recorded: true })
         {
-            return null;
+            Describe(activity, candidate, attempt);
         }
 
-        activity.SetTag("gen_ai.operation.name", "chat");
+        return activity;
+    }
+
+    /// <summary>
+    /// The attempt's request attributes: at its start when its trace is sampled, or when a failure keeps a trace that
+    /// was not (a span that is only a context gets no attributes, so an unsampled request costs next to nothing).
+    /// </summary>
+    public static void Describe(Activity activity, Candidate candidate, int attempt)
+    {
         activity.SetTag("gen_ai.provider.name", candidate.Model.Provider);
         activity.SetTag("gen_ai.request.model", candidate.Model.ProviderModelId);
         activity.SetTag("aspirerouter.region", candidate.Region);
         activity.SetTag("aspirerouter.attempt", attempt < AttemptNumbers.Length ? AttemptNumbers[attempt] : attempt);
         activity.SetTag("server.address", candidate.Endpoint.BaseUrl.Host);
-        return activity;
     }
 
     /// <summary>

@@ -4,8 +4,10 @@ namespace AspireRouter.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Keeps a request's trace that ratio sampling passed over (<see cref="KeepingSampler"/>): the span and its
-/// in-process ancestors become sampled, so they are exported when they end, and so is every span started under them
-/// from then on (later attempts, the cost event, the provider's own spans through <c>traceparent</c>).
+/// in-process ancestors become recorded and sampled, so they are exported when they end (with the attributes set
+/// from then on: instrumentation skipped the start-time ones of a span that was only a context), and so is every span
+/// started under them from then on (later attempts, the cost event, the provider's own spans through
+/// <c>traceparent</c>). Spans that ended before stay out.
 /// </summary>
 public static class TraceKeeping
 {
@@ -14,14 +16,17 @@ public static class TraceKeeping
 
     public static void Keep(Activity? activity, string reason)
     {
-        if (activity is null || !activity.IsAllDataRequested || activity.Recorded)
+        if (activity is null || activity.Recorded)
         {
             return;
         }
 
+        activity.IsAllDataRequested = true;
+        activity.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
         activity.SetTag(ReasonTag, reason);
-        for (var span = activity; span is not null; span = span.Parent)
+        for (var span = activity.Parent; span is not null && !span.IsStopped; span = span.Parent)
         {
+            span.IsAllDataRequested = true;
             span.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
         }
     }

@@ -4,13 +4,12 @@ using OpenTelemetry;
 namespace AspireRouter.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Runs before the exporter and decides, as each recorded-only span ends, whether it is kept after all: a span that
-/// failed (status Error), a request (a local root span) slower than the threshold, or a span whose request was
-/// kept meanwhile (<see cref="TraceKeeping.Keep"/>). A kept span marks its ancestors, so a failed attempt keeps its
-/// request. What ended before the trace was kept (a Redis read during admission, a fast attempt before a slow
-/// request's end) stays out: the decision is made as spans end, with no buffering.
+/// Runs before the exporter. A span recorded but not sampled (one that started before <see cref="TraceKeeping.Keep"/>
+/// made its parent recorded, such as a hedge running while its twin failed) is exported when it failed (status Error,
+/// which keeps its ancestors too) or when its request was kept meanwhile. Nothing is buffered: what ended before its
+/// trace was kept stays out.
 /// </summary>
-public sealed class TraceKeepingProcessor(TimeSpan slowThreshold) : BaseProcessor<Activity>
+public sealed class TraceKeepingProcessor : BaseProcessor<Activity>
 {
     public override void OnEnd(Activity data)
     {
@@ -22,10 +21,6 @@ public sealed class TraceKeepingProcessor(TimeSpan slowThreshold) : BaseProcesso
         if (data.Status == ActivityStatusCode.Error)
         {
             TraceKeeping.Keep(data, "error");
-        }
-        else if (data.Duration >= slowThreshold && (data.Parent is null || data.HasRemoteParent))
-        {
-            TraceKeeping.Keep(data, "slow");
         }
         else if (data.Parent is { } parent && TraceKeeping.WillExport(parent))
         {

@@ -18,19 +18,17 @@ public sealed class TracingOptions
     [Range(0d, 1d)]
     public double SampleRatio { get; set; } = 0.1;
 
-    /// <summary>A request (a local root span) that took at least this long is kept whatever the ratio. Default 5 s.</summary>
+    /// <summary>A request that took at least this long is kept whatever the ratio (the gateway's record stage). Default 5 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan SlowThreshold { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Spans waiting for export (each signal's batch queue); past it spans are dropped rather than held. Default 2,048.
+    /// Spans or log records waiting for export (each signal's batch queue); past it they are dropped rather than held
+    /// in memory. Default 2,048. How often batches go is the SDK's (<c>OTEL_BSP_SCHEDULE_DELAY</c>, which the AppHost
+    /// shortens for the dashboard).
     /// </summary>
     [Range(64, 65_536)]
     public int MaxQueueSize { get; set; } = 2048;
-
-    /// <summary>How often batches are exported. Default 5 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
-    public TimeSpan ExportInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 [Microsoft.Extensions.Options.OptionsValidator]

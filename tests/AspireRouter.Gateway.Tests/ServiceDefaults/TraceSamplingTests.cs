@@ -15,30 +15,36 @@ public sealed class TraceSamplingTests : IDisposable
     private readonly List<Activity> _exported = [];
     private TracerProvider? _provider;
 
-    private void Start(double ratio, TimeSpan? slow = null)
+    private static readonly KeyValuePair<string, object?>[] Chat = [new(KeepingSampler.GenAiOperationTag, "chat")];
+
+    private Activity? StartAttempt() => _source.StartActivity("chat qwen-3-8b", ActivityKind.Client, default(ActivityContext), Chat);
+
+    private void Start(double ratio)
     {
         _provider?.Dispose();
         _provider = Sdk.CreateTracerProviderBuilder()
             .AddSource(_source.Name)
             .SetSampler(new KeepingSampler(ratio))
-            .AddProcessor(new TraceKeepingProcessor(slow ?? TimeSpan.FromSeconds(5)))
+            .AddProcessor(new TraceKeepingProcessor())
             .AddInMemoryExporter(_exported)
             .Build();
     }
 
     [Fact]
-    public void RatioZero_EveryFailedRequestIsExportedWithItsRequest_NoSuccessIs()
+    public void RatioZero_EveryKeptFailureIsExportedWithItsRequest_NoSuccessIs()
     {
         Start(ratio: 0);
         for (var i = 0; i < 200; i++)
         {
             using var request = _source.StartActivity("POST /v1/chat/completions", ActivityKind.Server);
-            using (var attempt = _source.StartActivity("chat qwen-3-8b", ActivityKind.Client))
+            using (var attempt = StartAttempt())
             {
                 attempt!.SetTag("request", i);
                 if (i % 7 == 0)
                 {
+                    // What the gateway does as an attempt fails (AttemptSpan.End).
                     attempt.SetStatus(ActivityStatusCode.Error, "HTTP 503");
+                    TraceKeeping.Keep(attempt, "error");
                 }
             }
         }
@@ -57,7 +63,7 @@ public sealed class TraceSamplingTests : IDisposable
         {
             Assert.False(request!.Recorded);
             TraceKeeping.Keep(request, "fallback");
-            using var attempt = _source.StartActivity("chat kimi-k2-5", ActivityKind.Client);
+            using var attempt = _source.StartActivity("chat kimi-k2-5", ActivityKind.Client, default(ActivityContext), Chat);
             Assert.True(attempt!.Recorded); // sampled by its parent: traceparent to the provider says so too
         }
 
@@ -66,19 +72,33 @@ public sealed class TraceSamplingTests : IDisposable
     }
 
     [Fact]
-    public void SlowRequest_IsExported()
+    public void Unsampled_RootAndAttemptAreNotExported_OtherChildrenNotCreated()
     {
-        Start(ratio: 0, slow: TimeSpan.FromMilliseconds(1));
-        using (var request = _source.StartActivity("slow", ActivityKind.Server))
+        Start(ratio: 0);
+        using (var request = _source.StartActivity("request", ActivityKind.Server))
         {
-            request!.SetStartTime(DateTime.UtcNow.AddSeconds(-1));
+            Assert.False(request!.Recorded); // recorded, so that it can still be kept, not exported
+            using var attempt = StartAttempt();
+            Assert.False(attempt!.Recorded); // recorded too: its failure would keep the request
+            Assert.Null(_source.StartActivity("POST", ActivityKind.Client)); // anything else under it: not created
         }
 
-        using (_source.StartActivity("child-only", ActivityKind.Server))
+        Assert.Empty(_exported);
+    }
+
+    [Fact]
+    public void ChildStartedBeforeItsRequestWasKept_GoesWithIt_OrFailing_KeepsIt()
+    {
+        Start(ratio: 0);
+        using (var request = _source.StartActivity("request", ActivityKind.Server))
         {
+            TraceKeeping.Keep(request, "slow");
+            var early = _source.StartActivity("hedge", ActivityKind.Client)!;
+            early.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded; // as if started before the request was kept
+            early.Stop();
         }
 
-        Assert.Equal("slow", Assert.Single(_exported, a => a.DisplayName == "slow").GetTagItem(TraceKeeping.ReasonTag));
+        Assert.Equal(["hedge", "request"], _exported.Select(a => a.DisplayName));
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public sealed class TracedGateway : IDisposable
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
             ["Telemetry:Tracing:SampleRatio"] = sampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Registry:Categories:light:Timeout"] = "00:00:10", // the factory's 1 s is short for a fresh host on a loaded machine
         });
         _factory = Gateway.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddInMemoryExporter(Spans))

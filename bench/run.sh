@@ -137,8 +137,8 @@ if [[ $SUITE == 1 ]]; then
   # loaded in the same rounds, so memory and throughput of each setting are measured side by side.
   declare -A GC_VARIANTS=()
   if [[ $GC == 1 ]]; then
-    GC_VARIANTS=([server]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0"
-                 [conserve]="DOTNET_gcServer=1 DOTNET_GCConserveMemory=7" [workstation]="DOTNET_gcServer=0 DOTNET_gcConcurrent=1"
+    GC_VARIANTS=([datas]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1" [server]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0"
+                 [conserve]="DOTNET_gcServer=1 DOTNET_GCConserveMemory=7"
                  [hardlimit]="DOTNET_gcServer=1 DOTNET_GCHeapHardLimit=0x6000000")
   fi
   GC_TARGETS=() GC_PROCESSES=() GC_PORTS=()

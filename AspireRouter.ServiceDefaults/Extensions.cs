@@ -3,7 +3,12 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using AspireRouter.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -52,6 +57,10 @@ public static class Extensions
     /// dashboard, azd to the environment's). Without an endpoint nothing would leave the process, so no OpenTelemetry
     /// pipeline is built: spans and measurements would be made on every request and dropped (on the gateway that is
     /// 15-20 % of its throughput, see bench/README.md). Console logging is unaffected.
+    /// With an endpoint: traces are sampled by <see cref="KeepingSampler"/> (a ratio, errors, fallbacks, panics and
+    /// slow requests always kept, no root spans from background loops), every exporter's queue is bounded, and the
+    /// exporters send with a plain <see cref="HttpClient"/> of their own: telemetry needs neither the resilience
+    /// pipeline nor the per-call logging that <c>ConfigureHttpClientDefaults</c> gives every other client.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -60,29 +69,62 @@ public static class Extensions
             return builder;
         }
 
-        builder.Logging.AddOpenTelemetry(logging =>
-        {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
+        builder.Services.AddOptionsWithValidateOnStart<TracingOptions>().BindConfiguration(TracingOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<TracingOptions>, TracingOptionsValidator>();
+        var tracing = builder.Configuration.GetSection(TracingOptions.SectionName).Get<TracingOptions>() ?? new TracingOptions();
 
         builder.Services.AddOpenTelemetry()
+            .WithLogging(
+                logging => logging.AddOtlpExporter((exporter, processor) =>
+                {
+                    PlainExporter(exporter);
+                    Bound(processor.BatchExportProcessorOptions, tracing);
+                }),
+                options =>
+                {
+                    options.IncludeFormattedMessage = true;
+                    options.IncludeScopes = true;
+                })
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TelemetryPrefix + "*"))
-            .WithTracing(tracing => tracing
+                .AddMeter(TelemetryPrefix + "*")
+                .AddOtlpExporter((exporter, _) => PlainExporter(exporter)))
+            .WithTracing(traces => traces
+                .SetSampler(sp => new KeepingSampler(sp.GetRequiredService<IOptions<TracingOptions>>().Value.SampleRatio))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation())
-            .UseOtlpExporter();
+                .AddHttpClientInstrumentation()
+                // Before the exporter: it decides which recorded-only spans are kept before the exporter looks.
+                .AddProcessor(new TraceKeepingProcessor())
+                .AddOtlpExporter(exporter =>
+                {
+                    PlainExporter(exporter);
+                    Bound(exporter.BatchExportProcessorOptions, tracing);
+                }));
 
         return builder;
+    }
+
+    /// <summary>
+    /// The exporter's own <see cref="HttpClient"/>, outside <c>IHttpClientFactory</c>: the defaults for every other
+    /// client (standard resilience, service discovery, a log line per call) would retry telemetry, log every export
+    /// and allocate for both.
+    /// </summary>
+    private static void PlainExporter(OtlpExporterOptions exporter) =>
+        exporter.HttpClientFactory = () => new HttpClient { Timeout = TimeSpan.FromMilliseconds(exporter.TimeoutMilliseconds) };
+
+    /// <summary>Every batch queue bounded: a full queue drops telemetry instead of holding memory or slowing requests.</summary>
+    private static void Bound<T>(BatchExportProcessorOptions<T> batch, TracingOptions tracing)
+        where T : class
+    {
+        batch.MaxQueueSize = tracing.MaxQueueSize;
+        batch.MaxExportBatchSize = Math.Min(512, tracing.MaxQueueSize);
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

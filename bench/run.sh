@@ -14,13 +14,14 @@
 #   bench/run.sh --classifier     # the auto classifier micro-benchmark alone (~1 min): p50/p99 µs and bytes per call
 #   bench/run.sh --ledger         # the ledger alone (bench/ledger.sh, ~20 min; with --quick ~6 min): ingestion events/s,
 #                                 # lag p50/p99 at 1k and 5k events/s, report latency over a generated 1 M / 10 M-row ledger
+#   bench/run.sh --gc             # adds gateway-otel under other GC settings side by side (gateway-otel-<setting> rows)
 #   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs),
 #            --no-probe (the brownout gateway without the health probe: latency from its own traffic only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-LEDGER=0 QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 PROBE=1 BROWNOUT_SCENARIOS=""
+LEDGER=0 QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 PROBE=1 BROWNOUT_SCENARIOS="" GC=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
@@ -34,6 +35,7 @@ for arg in "$@"; do
     --keep-work) KEEP=1 ;;
     --no-probe) PROBE=0 ;;
     --ledger) LEDGER=1 ;;
+    --gc) GC=1 ;;
     --classifier)
       dotnet build bench/AspireRouter.Bench.Classifier -c Release -nologo -v q -clp:ErrorsOnly >&2
       exec dotnet bench/AspireRouter.Bench.Classifier/bin/Release/net10.0/AspireRouter.Bench.Classifier.dll ;;
@@ -106,10 +108,11 @@ gateway_env() {
   printf '%s\n' "${envs[@]}"
 }
 
-start_gateway() { # port base_url log [cn_base_url]
+start_gateway() { # port base_url log [cn_base_url]; GATEWAY_EXTRA_ENV: more NAME=value words (GC settings)
   # From its output folder, as deployed: the content root (appsettings.json) is the working directory.
+  # shellcheck disable=SC2086 # GATEWAY_EXTRA_ENV is a list of words
   (mapfile -t envs < <(gateway_env "$2" "${4:-}"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
-   exec env "${envs[@]}" Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
+   exec env "${envs[@]}" ${GATEWAY_EXTRA_ENV:-} Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
   echo $!
 }
 
@@ -137,11 +140,30 @@ if [[ $SUITE == 1 ]]; then
   OTEL_PID=$(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$UP_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_SERVICE_NAME=gateway-otel \
     start_gateway "$OTEL_PORT" "http://127.0.0.1:$UP_PORT/v1" "$WORK/gateway-otel.log"); PIDS+=("$OTEL_PID")
 
+  # --gc: the same exporting gateway under other GC settings (environment variables override its runtimeconfig),
+  # loaded in the same rounds, so memory and throughput of each setting are measured side by side.
+  declare -A GC_VARIANTS=()
+  if [[ $GC == 1 ]]; then
+    GC_VARIANTS=([datas]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1" [server]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0"
+                 [conserve]="DOTNET_gcServer=1 DOTNET_GCConserveMemory=7"
+                 [hardlimit]="DOTNET_gcServer=1 DOTNET_GCHeapHardLimit=0x6000000")
+  fi
+  GC_TARGETS=() GC_PROCESSES=() GC_PORTS=()
+  for variant in "${!GC_VARIANTS[@]}"; do
+    port=$(free_port)
+    pid=$(GATEWAY_EXTRA_ENV="${GC_VARIANTS[$variant]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$UP_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
+      OTEL_SERVICE_NAME="gateway-otel-$variant" start_gateway "$port" "http://127.0.0.1:$UP_PORT/v1" "$WORK/gateway-otel-$variant.log")
+    PIDS+=("$pid"); GC_PORTS+=("$port")
+    GC_TARGETS+=(--target "gateway-otel-$variant=http://127.0.0.1:$port/v1/chat/completions@$pid")
+    GC_PROCESSES+=(--process "gateway-otel-$variant=$pid")
+  done
+
   TARGETS=(--target "direct=http://127.0.0.1:$UP_PORT/v1/chat/completions@$UP_PID"
            --target "yarp=http://127.0.0.1:$YARP_PORT/v1/chat/completions@$YARP_PID"
            --target "gateway=http://127.0.0.1:$GW_PORT/v1/chat/completions@$GW_PID"
            --target "gateway-otel=http://127.0.0.1:$OTEL_PORT/v1/chat/completions@$OTEL_PID")
   PROCESSES=(--process "upstream=$UP_PID" --process "yarp=$YARP_PID" --process "gateway=$GW_PID" --process "gateway-otel=$OTEL_PID" --process "redis=$REDIS_PID")
+  TARGETS+=("${GC_TARGETS[@]}"); PROCESSES+=("${GC_PROCESSES[@]}")
 
   if [[ $PEER == 1 ]] && command -v node >/dev/null && command -v npm >/dev/null; then
     log "installing the peer gateway (npm, @portkey-ai/gateway 1.15.2 with @hono/node-server 1.13.5)"
@@ -160,6 +182,7 @@ if [[ $SUITE == 1 ]]; then
   wait_http "http://127.0.0.1:$YARP_PORT/"
   wait_http "http://127.0.0.1:$GW_PORT/health"
   wait_http "http://127.0.0.1:$OTEL_PORT/health"
+  for port in "${GC_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/health"; done
 
   SOAK_ARGS=()
   [[ $SOAK == 1 ]] && SOAK_ARGS=(--soak 300)

@@ -15,7 +15,11 @@ public static class ProjectResourceExtensions
     public static IResourceBuilder<ProjectResource> WithLocalHttpEndpoint(this IResourceBuilder<ProjectResource> project, int localPort) =>
         project.WithHttpEndpoint(port: project.ApplicationBuilder.ExecutionContext.IsRunMode ? localPort : null);
 
-    /// <summary>The AppHost's environment name (Development by default), which a launch profile would have set.</summary>
+    /// <summary>
+    /// The AppHost's environment name (Development by default), which a launch profile would have set, and, running
+    /// locally, the trace sampling ratio: the AppHost's <c>Telemetry:Tracing:SampleRatio</c>, default 1, so that every
+    /// request shows in the dashboard (deployed services keep their own default, 0.1).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithAppHostEnvironment(this IResourceBuilder<ProjectResource> project)
     {
         if (project.ApplicationBuilder.ExecutionContext.IsPublishMode)
@@ -24,9 +28,11 @@ public static class ProjectResourceExtensions
         }
 
         var environment = project.ApplicationBuilder.Environment.EnvironmentName;
+        var sampleRatio = project.ApplicationBuilder.Configuration["Telemetry:Tracing:SampleRatio"] ?? "1";
         return project
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
-            .WithEnvironment("DOTNET_ENVIRONMENT", environment);
+            .WithEnvironment("DOTNET_ENVIRONMENT", environment)
+            .WithEnvironment("Telemetry__Tracing__SampleRatio", sampleRatio);
     }
 
     /// <summary>

@@ -13,6 +13,12 @@ public sealed record RequestCostRecorded
     /// </summary>
     public required string RequestId { get; init; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the gateway's span for this event, when the request was traced: the ledger's write
+    /// links to it, so a request's trace leads to its ledger row. Optional; older events have none.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The client's <c>X-Request-Id</c>, when it sent one: kept for correlation, never trusted to be unique.</summary>
     public string? CorrelationId { get; init; }
 

@@ -45,7 +45,7 @@ internal sealed partial class LedgerMigrator(
         var delay = TimeSpan.FromMilliseconds(500);
         while (!stoppingToken.IsCancellationRequested)
         {
-            using var activity = ActivitySource.StartActivity("Migrate ledger database", ActivityKind.Client);
+            using var activity = ActivitySource.StartActivity("Migrate ledger database", ActivityKind.Internal);
             try
             {
                 await using var scope = scopes.CreateAsyncScope();

@@ -149,6 +149,7 @@ internal sealed partial class CostStreamConsumer(
         var invalid = parsed.Where(p => p.PoisonReason is not null && !vanished.Contains(p.Id))
             .Select(p => new DeadLetterInput(p.Id, p.Raw, p.RequestId, p.PoisonReason!)).ToList();
         var valid = parsed.Where(p => p.Event is not null).ToList();
+        using var span = LedgerTracing.StartBatch([.. valid.Select(p => p.Event!)]);
 
         var result = new WriteResult(0, 0, null);
         var refused = new List<DeadLetterInput>();

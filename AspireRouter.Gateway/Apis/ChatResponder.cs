@@ -78,11 +78,11 @@ public sealed class ChatResponder(CostAccountant accountant, IOptions<GatewayOpt
         var streamed = accountant.Price(outcome, request, tap, clientAborted: end == RelayEnd.ClientAborted);
         if (end == RelayEnd.ClientAborted)
         {
-            return new Delivery(DeliveryOutcome.ClientAborted, streamed);
+            return new Delivery(DeliveryOutcome.ClientAborted, streamed, tap.Facts);
         }
 
         await ResponseRelay.WriteCostCommentAsync(context, streamed.Sum(a => a.CostUsd));
-        return new Delivery(answered, streamed);
+        return new Delivery(answered, streamed, tap.Facts);
     }
 
     /// <summary>Headers that explain the routing decision.</summary>

@@ -152,7 +152,7 @@ public sealed partial class RateLimiter(
 
     private static int? Remaining(int? limit, long used) => limit is { } l ? (int)Math.Max(0, l - used) : null;
 
-    [LoggerMessage(4311, LogLevel.Information, "Key {KeyId} is over its {Limit} per minute limit.")]
+    [LoggerMessage(4311, LogLevel.Debug, "Key {KeyId} is over its {Limit} per minute limit.")]
     private static partial void LogLimited(ILogger logger, string keyId, string limit);
 
     [LoggerMessage(4313, LogLevel.Debug, "Tokens of key {KeyId} not reconciled with its usage ({Failure}); the admission estimate stands.")]

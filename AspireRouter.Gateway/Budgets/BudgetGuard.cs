@@ -201,7 +201,7 @@ public sealed partial class BudgetGuard(
         return new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - utc;
     }
 
-    [LoggerMessage(4202, LogLevel.Information, "Request {RequestId} of team {Team} refused: its {Period} budget is exhausted.")]
+    [LoggerMessage(4202, LogLevel.Debug, "Request {RequestId} of team {Team} refused: its {Period} budget is exhausted.")]
     private static partial void LogRejected(ILogger logger, string team, string period, string requestId);
 
     [LoggerMessage(4203, LogLevel.Warning, "Budget of team {Team} cannot be checked ({Failure}); fail open: {FailOpen}.")]

@@ -5,6 +5,7 @@ using AspireRouter.Gateway.Auth;
 using AspireRouter.Gateway.Execution;
 using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Telemetry;
+using AspireRouter.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Costs;
@@ -20,11 +21,14 @@ public sealed partial class CostRecorder(
     CostEmitter costs,
     RateLimiter rateLimiter,
     GatewayMetrics metrics,
+    AttemptTelemetry attemptTelemetry,
     TimeProvider time,
     IOptions<GatewayOptions> options,
+    IOptions<TracingOptions> tracing,
     ILogger<CostRecorder> logger)
 {
     private readonly string _region = options.Value.Region;
+    private readonly TimeSpan _slow = tracing.Value.SlowThreshold;
 
     /// <param name="call">The parsed call.</param>
     /// <param name="admitted">What admission held for it (budgets, the rate-limit charge).</param>
@@ -38,7 +42,9 @@ public sealed partial class CostRecorder(
         {
             if (outcome is not null)
             {
+                KeepNotableTrace(outcome, Stopwatch.GetElapsedTime(started));
                 priced = delivery?.Costs ?? accountant.Price(outcome, call.Request, null, clientAborted: true);
+                attemptTelemetry.Complete(outcome, priced, delivery?.StreamFacts);
                 Emit(call, admitted, outcome, delivery?.Outcome ?? DeliveryOutcome.ClientAborted, priced, started);
             }
         }
@@ -67,9 +73,13 @@ public sealed partial class CostRecorder(
             : outcome.Reason!,
             winner is not null ? outcome.FellBack : outcome.AttemptCount > 1);
         var attribution = admitted.Attribution;
+        var costUsd = priced.Sum(a => a.CostUsd);
+        var billed = delivered == DeliveryOutcome.Success || costUsd > 0;
+        using var span = billed ? GatewayTelemetry.StartCostEvent(call.RequestId, costUsd) : null;
         var record = new RequestCostRecorded
         {
             RequestId = call.RequestId,
+            TraceParent = span is not null && TraceKeeping.WillExport(span) ? span.Id : null,
             CorrelationId = attribution.CorrelationId,
             OccurredAt = time.GetUtcNow(),
             Team = attribution.Team,
@@ -99,17 +109,34 @@ public sealed partial class CostRecorder(
             CachedInputTokens = priced.Sum(a => a.CachedInputTokens),
             OutputTokens = priced.Sum(a => a.OutputTokens),
             ReasoningTokens = priced.Sum(a => a.ReasoningTokens),
-            CostUsd = priced.Sum(a => a.CostUsd),
+            CostUsd = costUsd,
             Estimated = priced.Any(a => a.Estimated),
             AttemptCosts = priced,
         };
-        if (delivered == DeliveryOutcome.Success || record.CostUsd > 0)
+        if (billed)
         {
             costs.Emit(record);
         }
         else
         {
             LogNotBilled(logger, call.RequestId, record.Outcome);
+        }
+    }
+
+    /// <summary>A request that fell back, panicked or was slow is traced whatever the sampling ratio (errors keep themselves).</summary>
+    private void KeepNotableTrace(ExecutionOutcome outcome, TimeSpan elapsed)
+    {
+        if (elapsed >= _slow)
+        {
+            TraceKeeping.Keep(Activity.Current, "slow");
+        }
+        else if (outcome.Panicked)
+        {
+            TraceKeeping.Keep(Activity.Current, "panic");
+        }
+        else if (outcome.FellBack)
+        {
+            TraceKeeping.Keep(Activity.Current, "fallback");
         }
     }
 

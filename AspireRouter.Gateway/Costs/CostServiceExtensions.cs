@@ -12,6 +12,7 @@ public static class CostServiceExtensions
         builder.Services.AddValidatedOptions<CostOptions, CostOptionsValidator, CostOptionsRulesValidator>(CostOptions.SectionName);
         builder.Services.AddSingleton<CostMetrics>();
         builder.Services.AddSingleton<CostAccountant>();
+        builder.Services.AddSingleton<AttemptTelemetry>();
         builder.Services.AddSingleton<CostRecorder>();
         builder.Services.AddSingleton<CostLoss>();
         // Taken when the spooler starts (with the host): an unwritable spool directory stops the gateway at start-up.

@@ -1,4 +1,5 @@
 using AspireRouter.Contracts.Costs;
+using AspireRouter.Gateway.Execution;
 
 namespace AspireRouter.Gateway.Costs;
 
@@ -18,4 +19,7 @@ public enum DeliveryOutcome
 }
 
 /// <summary>What the respond stage delivered, and each attempt's cost as priced for it.</summary>
-public sealed record Delivery(DeliveryOutcome Outcome, IReadOnlyList<AttemptCost> Costs);
+/// <param name="Outcome">How the answer reached the client.</param>
+/// <param name="Costs">Each attempt's cost, in the order the attempts started.</param>
+/// <param name="StreamFacts">For a relayed stream: the model and finish reason its chunks named.</param>
+public sealed record Delivery(DeliveryOutcome Outcome, IReadOnlyList<AttemptCost> Costs, ResponseFacts? StreamFacts = null);

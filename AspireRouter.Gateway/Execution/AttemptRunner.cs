@@ -68,26 +68,39 @@ public sealed partial class AttemptRunner(
         // Never zero or negative: CancelAfter reads -1 ms as "never", and throws below it.
         var timeout = firstByteTimeout ? _options.StreamFirstByteTimeout : remaining > MinimumTimeout ? remaining : MinimumTimeout;
         var started = Stopwatch.GetTimestamp();
-        using var activity = GatewayTelemetry.StartAttempt(candidate, number);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, superseded);
-        cts.CancelAfter(timeout);
-        using var invoker = clients.For(candidate.Endpoint.BaseUrl);
-        var attempt = await UpstreamAttempt.RunAsync(
-            invoker,
-            candidate,
-            request.ForUpstream(candidate.Model.ProviderModelId),
-            request.Stream,
-            requestId,
-            time,
-            cts.Token,
-            clientAborted);
+        // Not disposed here: the span goes with the attempt and ends when the request is recorded, with its usage and cost.
+        var activity = GatewayTelemetry.StartAttempt(candidate, number);
+        UpstreamAttempt attempt;
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, superseded);
+            cts.CancelAfter(timeout);
+            using var invoker = clients.For(candidate.Endpoint.BaseUrl);
+            attempt = await UpstreamAttempt.RunAsync(
+                invoker,
+                candidate,
+                request.ForUpstream(candidate.Model.ProviderModelId),
+                request.Stream,
+                requestId,
+                time,
+                cts.Token,
+                clientAborted);
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+
+        attempt.Span = activity;
+        attempt.StartedAt = started;
         if (superseded.IsCancellationRequested && attempt.Outcome is AttemptOutcome.DeadlineExceeded)
         {
             attempt.MarkSuperseded();
         }
 
         var elapsed = attempt.Elapsed = Stopwatch.GetElapsedTime(started);
-        AttemptSpan.End(activity, attempt);
+        AttemptSpan.End(activity, attempt, number);
         metrics.Attempt(candidate, AttemptOutcomes.Name(attempt.Outcome), elapsed, request.Stream);
         switch (attempt.Outcome)
         {

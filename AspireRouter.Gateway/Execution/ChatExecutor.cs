@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using AspireRouter.Gateway.Breakers;
 using AspireRouter.Gateway.Latency;
 using AspireRouter.Gateway.Resilience;
 using AspireRouter.Gateway.Routing;
 using AspireRouter.Gateway.Telemetry;
+using AspireRouter.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AspireRouter.Gateway.Execution;
@@ -209,8 +211,14 @@ public sealed partial class ChatExecutor(
             return (null, false);
         }
 
+        if (run.FellBack)
+        {
+            TraceKeeping.Keep(Activity.Current, "fallback");
+        }
+
         if (admission.Panic)
         {
+            TraceKeeping.Keep(Activity.Current, "panic");
             run.Panicked = true;
             throttle.OnPanic(candidate.Key);
             metrics.Panic(run.Target.CategoryName, candidate);
@@ -455,6 +463,6 @@ public sealed partial class ChatExecutor(
     [LoggerMessage(2005, LogLevel.Debug, "Request {RequestId}: the retry throttle refused a further attempt on {Candidate}.")]
     private static partial void LogThrottled(ILogger logger, string requestId, string candidate);
 
-    [LoggerMessage(2002, LogLevel.Information, "Request {RequestId}: hedge race won by {Winner}; {Loser} cancelled.")]
+    [LoggerMessage(2002, LogLevel.Debug, "Request {RequestId}: hedge race won by {Winner}; {Loser} cancelled.")]
     private static partial void LogHedged(ILogger logger, string requestId, string winner, string loser);
 }

@@ -10,15 +10,18 @@ namespace AspireRouter.Gateway.Execution;
 /// </summary>
 public static class CompletionJson
 {
-    /// <summary>What one document held.</summary>
-    public readonly record struct Scan(TokenUsage? Usage, bool ChoicesEmpty);
+    /// <summary>What one document held; <see cref="Facts"/> only when asked for.</summary>
+    public readonly record struct Scan(TokenUsage? Usage, bool ChoicesEmpty, ResponseFacts Facts = default);
 
     /// <summary>Scans <paramref name="json"/>; appends generated text to <paramref name="text"/> when given. Never throws.</summary>
-    public static Scan Read(ReadOnlySpan<byte> json, StringBuilder? text = null)
+    /// <param name="json">The document.</param>
+    /// <param name="text">Receives the generated text when given.</param>
+    /// <param name="facts">Which of the response's <c>model</c> and first <c>finish_reason</c> to read as well.</param>
+    public static Scan Read(ReadOnlySpan<byte> json, StringBuilder? text = null, FactKinds facts = FactKinds.None)
     {
         try
         {
-            return ReadCore(json, text);
+            return ReadCore(json, text, facts);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -26,10 +29,20 @@ public static class CompletionJson
         }
     }
 
+    /// <summary>The facts <see cref="Read"/> can read besides usage and text.</summary>
+    [Flags]
+    public enum FactKinds
+    {
+        None = 0,
+        Model = 1,
+        FinishReason = 2,
+        All = Model | FinishReason,
+    }
+
     /// <summary>The <c>usage</c> of a non-streaming body (or an error body that carries one), else null.</summary>
     public static TokenUsage? Usage(ReadOnlySpan<byte> json) => Read(json).Usage;
 
-    private static Scan ReadCore(ReadOnlySpan<byte> json, StringBuilder? text)
+    private static Scan ReadCore(ReadOnlySpan<byte> json, StringBuilder? text, FactKinds facts)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -39,10 +52,12 @@ public static class CompletionJson
 
         TokenUsage? usage = null;
         var choicesEmpty = false;
+        string? model = null, finishReason = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isUsage = reader.ValueTextEquals("usage"u8);
             var isChoices = reader.ValueTextEquals("choices"u8);
+            var isModel = (facts & FactKinds.Model) != 0 && reader.ValueTextEquals("model"u8);
             reader.Read();
             if (isUsage && reader.TokenType == JsonTokenType.StartObject)
             {
@@ -50,7 +65,11 @@ public static class CompletionJson
             }
             else if (isChoices && reader.TokenType == JsonTokenType.StartArray)
             {
-                choicesEmpty = ReadChoices(ref reader, text);
+                choicesEmpty = ReadChoices(ref reader, text, (facts & FactKinds.FinishReason) != 0, out finishReason);
+            }
+            else if (isModel && reader.TokenType == JsonTokenType.String)
+            {
+                model = reader.GetString();
             }
             else
             {
@@ -58,7 +77,7 @@ public static class CompletionJson
             }
         }
 
-        return new Scan(usage, choicesEmpty);
+        return new Scan(usage, choicesEmpty, new ResponseFacts(model, finishReason));
     }
 
     private static TokenUsage ReadUsage(ref Utf8JsonReader reader)
@@ -106,21 +125,34 @@ public static class CompletionJson
     }
 
     /// <summary>Reads the choices array; returns true when it is empty.</summary>
-    private static bool ReadChoices(ref Utf8JsonReader reader, StringBuilder? text)
+    private static bool ReadChoices(ref Utf8JsonReader reader, StringBuilder? text, bool facts, out string? finishReason)
     {
+        finishReason = null;
         var depth = reader.CurrentDepth;
         var any = false;
         while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
         {
             any = true;
-            if (text is null)
+            if (text is null && !facts)
             {
                 reader.Skip();
                 continue;
             }
 
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                continue;
+            }
+
+            // choices[i].finish_reason: depth + 2 below the array; the first choice's non-null value is the answer's.
+            if (facts && finishReason is null && reader.CurrentDepth == depth + 2 && reader.ValueTextEquals("finish_reason"u8))
+            {
+                reader.Read();
+                finishReason = reader.TokenType == JsonTokenType.String ? FinishReasons.Of(ref reader) : null;
+            }
+
             // choices[i].{message|delta}.{content|reasoning_content}: depth + 3 below the array.
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 3
+            else if (text is not null && reader.CurrentDepth == depth + 3
                 && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("reasoning_content"u8)))
             {
                 reader.Read();

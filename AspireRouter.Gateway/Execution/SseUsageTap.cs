@@ -21,6 +21,9 @@ public sealed class SseUsageTap(bool stripUsageChunk, int maxTextChars = 256 * 1
     /// <summary>The provider's reported usage, once its usage chunk has passed.</summary>
     public TokenUsage? Usage { get; private set; }
 
+    /// <summary>The stream's <c>model</c> (from its first chunk that names one) and its <c>finish_reason</c>.</summary>
+    public ResponseFacts Facts { get; private set; }
+
     /// <summary>Bytes of stream content seen (forwarded or not), for a fallback estimate.</summary>
     public long BytesSeen { get; private set; }
 
@@ -86,7 +89,14 @@ public sealed class SseUsageTap(bool stripUsageChunk, int maxTextChars = 256 * 1
                 continue;
             }
 
-            var scan = CompletionJson.Read(payload, _text.Length < maxTextChars ? _text : null);
+            // The model is read until a chunk names it, the finish reason until one arrives: one string each per stream.
+            var wanted = (Facts.Model is null ? CompletionJson.FactKinds.Model : 0) | (Facts.FinishReason is null ? CompletionJson.FactKinds.FinishReason : 0);
+            var scan = CompletionJson.Read(payload, _text.Length < maxTextChars ? _text : null, wanted);
+            if (wanted != 0 && (scan.Facts.Model ?? scan.Facts.FinishReason) is not null)
+            {
+                Facts = new ResponseFacts(Facts.Model ?? scan.Facts.Model, Facts.FinishReason ?? scan.Facts.FinishReason);
+            }
+
             if (scan.Usage is { } usage)
             {
                 Usage = usage;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -175,6 +176,15 @@ public sealed class UpstreamAttempt : IAsyncDisposable
     /// <summary>How long the attempt took (to its whole answer, or to a stream's first byte); set by the runner.</summary>
     public TimeSpan Elapsed { get; internal set; }
 
+    /// <summary>
+    /// The attempt's client span, still open: it ends when the request is recorded (a stream's at its last byte), with
+    /// the answer's usage and cost on it; null when nobody listens.
+    /// </summary>
+    public Activity? Span { get; internal set; }
+
+    /// <summary>Stopwatch timestamp of the attempt's start, for the operation's duration.</summary>
+    public long StartedAt { get; internal set; }
+
     /// <summary>True when the attempt timed out against the client's own deadline (not counted against the provider).</summary>
     public bool ClientDeadline { get; private set; }
 
@@ -194,6 +204,8 @@ public sealed class UpstreamAttempt : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Normally stopped by the record stage already; Stop is a no-op then.
+        Span?.Stop();
         if (OpenStream is not null)
         {
             await OpenStream.DisposeAsync();

@@ -26,6 +26,7 @@ public static class GatewayServiceExtensions
         builder.Services.AddValidatedOptions<GatewayOptions, GatewayOptionsValidator, GatewayOptionsRulesValidator>(GatewayOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<GenAiMetrics>();
 
         // The one Redis accessor: features take Func<IConnectionMultiplexer> and resolve the connection on first use,
         // off start-up and off the request path (connecting can block for its connect timeout).

@@ -9,6 +9,9 @@ public static class SuiteReport
     /// <summary>Throughput with the gateway's real work on must be at least this share of the bare YARP forwarder's.</summary>
     public const double MinShareOfYarp = 0.70;
 
+    /// <summary>With OpenTelemetry export on, at least this share of the bare YARP forwarder's throughput (issue 16).</summary>
+    public const double MinOtelShareOfYarp = 0.85;
+
     /// <summary>... and at least this multiple of the peer gateway's.</summary>
     public const double MinMultipleOfPeer = 10;
 
@@ -63,6 +66,12 @@ public static class SuiteReport
             {
                 var share = closed.RequestsPerSecond / yarp.RequestsPerSecond;
                 yield return Row($"throughput gateway / yarp, {closed.Shape.Label}", $"{share:P0}", $">= {MinShareOfYarp:P0}", share >= MinShareOfYarp);
+            }
+
+            if (Find(results, closed.Shape, Target.GatewayOtel) is { } otel && Find(results, closed.Shape, Target.Yarp) is { } bare)
+            {
+                var share = otel.RequestsPerSecond / bare.RequestsPerSecond;
+                yield return Row($"throughput gateway-otel / yarp, {closed.Shape.Label}", $"{share:P0}", $">= {MinOtelShareOfYarp:P0}", share >= MinOtelShareOfYarp);
             }
 
             if (Find(results, closed.Shape, Target.Peer) is { } peer)

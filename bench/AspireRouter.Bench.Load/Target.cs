@@ -12,6 +12,9 @@ public sealed record Target(string Name, Uri Endpoint, int Pid, string Model, IR
     public const string Direct = "direct";
     public const string Yarp = "yarp";
     public const string Gateway = "gateway";
+
+    /// <summary>The gateway with OpenTelemetry export on (OTLP/HTTP to a sink), at its default sampling.</summary>
+    public const string GatewayOtel = "gateway-otel";
     public const string Peer = "portkey";
 
     /// <summary>A short prompt: the light tier's typical request.</summary>

@@ -43,6 +43,7 @@ public sealed class ReportTests
         [
             Result(Target.Yarp, closed, 10_000, [1.0]),
             Result(Target.Gateway, closed, 8_000, [1.0]),
+            Result(Target.GatewayOtel, closed, 8_600, [1.0]),
             Result(Target.Peer, closed, 1_000, [1.0]),
             Result(Target.Direct, open, 1_000, [1.0, 2.0]),
             Result(Target.Gateway, open, 1_000, [1.3, 5.0]),
@@ -53,6 +54,7 @@ public sealed class ReportTests
         Assert.Equal(
         [
             "| throughput gateway / yarp, 32 conn | 80 % | >= 70 % | yes |",
+            "| throughput gateway-otel / yarp, 32 conn | 86 % | >= 85 % | yes |",
             "| throughput gateway / portkey, 32 conn | 8.0x | >= 10x | **no** |",
             "| added p50, 1000 req/s | +0.30 | < 0.5 ms | yes |",
             "| added p99, 1000 req/s | +3.00 | < 2 ms | **no** |",

@@ -6,6 +6,7 @@ using OpenTelemetry.Trace;
 namespace AspireRouter.Gateway.Tests.ServiceDefaults;
 
 /// <summary>OpenTelemetry pipelines exist only when there is an OTLP endpoint to send to.</summary>
+[Collection(AspireRouter.Gateway.Tests.Telemetry.TelemetryCollection.Name)]
 public sealed class TelemetryDefaultsTests
 {
     [Fact]

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace AspireRouter.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// Keeps a request's trace that ratio sampling passed over (<see cref="KeepingSampler"/>): the span and its
+/// in-process ancestors become recorded and sampled, so they are exported when they end (with the attributes set
+/// from then on: instrumentation skipped the start-time ones of a span that was only a context), and so is every span
+/// started under them from then on (later attempts, the cost event, the provider's own spans through
+/// <c>traceparent</c>). Spans that ended before stay out.
+/// </summary>
+public static class TraceKeeping
+{
+    /// <summary>Tag naming why a trace outside the ratio was kept: <c>error</c>, <c>fallback</c>, <c>panic</c>, <c>slow</c>.</summary>
+    public const string ReasonTag = "aspirerouter.trace.kept";
+
+    public static void Keep(Activity? activity, string reason)
+    {
+        if (activity is null || activity.Recorded)
+        {
+            return;
+        }
+
+        activity.IsAllDataRequested = true;
+        activity.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
+        activity.SetTag(ReasonTag, reason);
+        for (var span = activity.Parent; span is not null && !span.IsStopped; span = span.Parent)
+        {
+            span.IsAllDataRequested = true;
+            span.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
+        }
+    }
+
+    /// <summary>Whether <paramref name="activity"/> will be exported when it ends: its trace is sampled or was kept.</summary>
+    public static bool WillExport(Activity activity)
+    {
+        for (var span = activity; span is not null; span = span.Parent)
+        {
+            if (span.Recorded)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

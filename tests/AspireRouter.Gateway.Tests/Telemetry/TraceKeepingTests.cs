@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace AspireRouter.Gateway.Tests.Telemetry;
+
+/// <summary>
+/// Ratio sampling at 0 through the whole gateway: no ordinary request is exported, every failed or fallen-back
+/// request is, whole from its server span down (failed attempts, the answering one, its cost event).
+/// </summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class TraceKeepingTests : IDisposable
+{
+    private readonly TracedGateway _traced = new(sampleRatio: 0);
+
+    [Fact]
+    public async Task RatioZero_EveryFailedOrFallenBackRequestIsExported_NoPlainSuccessIs()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            (await _traced.PostAsync("light")).EnsureSuccessStatusCode();
+        }
+
+        _traced.Gateway.Stub.On("qwen-3-8b", HttpStatusCode.ServiceUnavailable);
+        (await _traced.PostAsync("light")).EnsureSuccessStatusCode();
+        Assert.False((await _traced.PostAsync("qwen-3-8b")).IsSuccessStatusCode);
+
+        var servers = await _traced.UntilAsync(
+            () => _traced.Spans.Where(s => s.Kind == ActivityKind.Server).ToList() is { Count: 2 } found ? found : null,
+            "the two server spans");
+        var fallback = _traced.Spans.Where(s => s.TraceId == servers[0].TraceId).ToList();
+        Assert.Contains(fallback, s => s.DisplayName == "chat qwen-3-8b" && s.Status == ActivityStatusCode.Error);
+        Assert.Contains(fallback, s => s.DisplayName.StartsWith("chat ", StringComparison.Ordinal) && s.Status != ActivityStatusCode.Error);
+        Assert.Contains(fallback, s => s.DisplayName == "publish ar:costs");
+        var failed = _traced.Spans.Where(s => s.TraceId == servers[1].TraceId).ToList();
+        Assert.Equal(ActivityStatusCode.Error, servers[1].Status);
+        Assert.All(failed.Where(s => s.DisplayName.StartsWith("chat ", StringComparison.Ordinal)), s => Assert.Equal(ActivityStatusCode.Error, s.Status));
+
+        // Nothing of the five plain successes: every exported span belongs to one of the two kept traces.
+        Assert.All(_traced.Spans, s => Assert.Contains(s.TraceId, servers.Select(server => server.TraceId)));
+    }
+
+    public void Dispose() => _traced.Dispose();
+}

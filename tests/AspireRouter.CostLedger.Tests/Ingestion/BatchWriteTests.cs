@@ -30,7 +30,7 @@ public sealed class BatchWriteTests(LedgerInfrastructure infrastructure)
 
         Assert.Equal(100, await harness.CountRowsAsync());
         Assert.Equal(100, await harness.ScalarAsync("SELECT sum(requests) FROM daily_rollups"));
-        Assert.Equal(300, await harness.ScalarAsync("SELECT sum(requests) FROM daily_dimension_rollups"));
+        Assert.Equal(400, await harness.ScalarAsync("SELECT sum(requests) FROM daily_dimension_rollups")); // user, feature, region, key
     }
 
     [Fact]

@@ -103,12 +103,12 @@ public sealed class RollupReportTests(LedgerInfrastructure infrastructure)
         Assert.Equal(0, await harness.ScalarAsync("""
             WITH raw AS (
                 SELECT d.dimension, e.day, e.team, coalesce(d.value, '(none)') AS value, count(*) AS requests, sum(e.input_tokens) AS input_tokens, sum(e.cost_usd) AS cost_usd
-                FROM cost_entries e CROSS JOIN LATERAL (VALUES ('user', e."user"), ('feature', e.feature), ('region', e.region)) AS d(dimension, value)
+                FROM cost_entries e CROSS JOIN LATERAL (VALUES ('user', e."user"), ('feature', e.feature), ('region', e.region), ('key', e.api_key_id)) AS d(dimension, value)
                 GROUP BY 1, 2, 3, 4),
             rolled AS (SELECT dimension, day, team, value, requests, input_tokens, cost_usd FROM daily_dimension_rollups)
             SELECT count(*) FROM ((SELECT * FROM raw EXCEPT SELECT * FROM rolled) UNION ALL (SELECT * FROM rolled EXCEPT SELECT * FROM raw)) AS difference
             """));
-        Assert.Equal(3 * 300, await harness.ScalarAsync("SELECT sum(requests) FROM daily_dimension_rollups"));
+        Assert.Equal(4 * 300, await harness.ScalarAsync("SELECT sum(requests) FROM daily_dimension_rollups")); // user, feature, region, key
     }
 
     private static async Task<List<string>> RawAsync(LedgerHarness harness, string sql, DateTimeOffset from, DateTimeOffset to)

@@ -25,15 +25,21 @@ public static class TextSignals
         end = end < 0 ? text.Length : end;
         var blank = text[..end].IndexOf("\n\n", StringComparison.Ordinal);
         end = blank < 0 ? end : blank;
-        for (var i = 0; i < end; i++)
+        for (var i = text[..end].IndexOfAny(':', '：'); i >= 0 && i < end; i = NextColon(text, i + 1, end))
         {
-            if (text[i] == '：' || (text[i] == ':' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]) || text[i + 1] is '"' or '\'' or '“')))
+            if (text[i] == '：' || i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]) || text[i + 1] is '"' or '\'' or '“')
             {
                 return text[..i];
             }
         }
 
         return text[..end];
+    }
+
+    private static int NextColon(ReadOnlySpan<char> text, int from, int end)
+    {
+        var next = text[from..end].IndexOfAny(':', '：');
+        return next < 0 ? -1 : from + next;
     }
 
     /// <summary>Letters (any script) and, among them, Han characters.</summary>

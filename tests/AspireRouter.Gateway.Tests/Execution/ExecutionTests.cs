@@ -174,9 +174,10 @@ public sealed class ExecutionTests
         using var factory = new GatewayFactory(new Dictionary<string, string> { ["Registry:Categories:light:Timeout"] = "00:00:05" });
         foreach (var model in new[] { "qwen-3-8b", "deepseek-v4-flash", "glm-4-9b" })
         {
+            // Far past the client's 100 ms, so a timer that fires late on a loaded machine still cuts the attempt.
             factory.Stub.On(model, async (_, token) =>
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(300), token);
+                await Task.Delay(TimeSpan.FromMilliseconds(1500), token);
                 return StubProvider.Completion(model);
             });
         }
@@ -210,7 +211,7 @@ public sealed class ExecutionTests
         {
             factory.Stub.On(model, async (_, token) =>
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), token);
+                await Task.Delay(TimeSpan.FromMilliseconds(1500), token);
                 return StubProvider.Completion(model);
             });
         }

@@ -13,8 +13,14 @@ public sealed class CrossRegionTests(RealTimeSimulatorFactory factory) : IClassF
     public async Task CrossRegionPrefix_AddsTwoToFourHundredMilliseconds()
     {
         await _client.GetAsync("/v1/models"); // warm-up
-        var inRegion = await TimeAsync("/v1/models");
-        var crossRegion = await TimeAsync("/cross-region/v1/models");
+        // The fastest of three of each: a loaded machine only ever adds time, so the minimum is the simulator's own.
+        var inRegion = TimeSpan.MaxValue;
+        var crossRegion = TimeSpan.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            inRegion = Min(inRegion, await TimeAsync("/v1/models"));
+            crossRegion = Min(crossRegion, await TimeAsync("/cross-region/v1/models"));
+        }
 
         Assert.True(inRegion < TimeSpan.FromMilliseconds(150), $"in-region {inRegion.TotalMilliseconds} ms");
         Assert.InRange(crossRegion.TotalMilliseconds, 195, 1000);
@@ -44,6 +50,8 @@ public sealed class CrossRegionTests(RealTimeSimulatorFactory factory) : IClassF
             await _client.PutJsonAsync("/admin/time-scale", new JsonObject { ["scale"] = 1.0 });
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private async Task<TimeSpan> TimeAsync(string path)
     {

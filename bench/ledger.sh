@@ -44,7 +44,7 @@ PIDS+=($!)
 [[ $(id -u) == 0 ]] && chown postgres:postgres "$WORK"
 "${AS_PG[@]}" "$PG_BIN/initdb" -D "$WORK/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C --no-sync >/dev/null
 "${AS_PG[@]}" "$PG_BIN/pg_ctl" start -D "$WORK/pg" -l "$WORK/pg/postgres.log" -w \
-  -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c max_wal_size=4GB" >/dev/null
+  -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c max_wal_size=4GB -c max_parallel_workers_per_gather=0" >/dev/null
 "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE ledger" >/dev/null
 until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.1; done
 

@@ -354,6 +354,8 @@ namespace AspireRouter.CostLedger.Migrations
                     b.HasIndex("Team", "Day");
 
                     b.ToTable("daily_rollups", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("AspireRouter.CostLedger.Data.DimensionRollup", b =>
@@ -405,6 +407,8 @@ namespace AspireRouter.CostLedger.Migrations
                     b.HasKey("Dimension", "Day", "Team", "Value");
 
                     b.ToTable("daily_dimension_rollups", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 #pragma warning restore 612, 618
         }

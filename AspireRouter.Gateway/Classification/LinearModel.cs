@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -27,17 +26,14 @@ public sealed class LinearModel
         }
 
         (Bits, Categories, Bias, Weights, OperatingPoint) = (bits, categories, bias, weights, operatingPoint);
-        (_rows, _scale) = Rows(weights, categories.Length, bits);
+        _rows = Rows(weights, categories.Length, bits);
         _bias = new float[Stride];
         bias.CopyTo(_bias, 0);
     }
 
-    // Scoring reads these: each feature's weights as 16-bit fixed point (a scale per category), padded to four, so a
-    // feature is one 8-byte load and the table half the size of floats (512 KiB at 16 bits: more of it stays in cache,
-    // and the ~5,000 lookups of a 1,000-token prompt are random). Sums are exact integers, scaled once per family.
+    // Scoring reads these: each feature's weights padded to one 128-bit vector.
     private const int Stride = 4;
-    private readonly short[] _rows;
-    private readonly Vector128<float> _scale;
+    private readonly float[] _rows;
     private readonly float[] _bias;
 
     /// <summary>Hash bits: the table has 2^Bits rows.</summary>
@@ -65,19 +61,16 @@ public sealed class LinearModel
     public int Predict(PromptFeatures features, ClassifierOptions options, int cueFlags, Span<float> probabilities, Span<WordFeature> words)
     {
         var n = Categories.Count;
-        Span<Vector128<int>> sums = stackalloc Vector128<int>[PromptFeaturizer.Families];
-        Span<Vector128<float>> spilled = stackalloc Vector128<float>[PromptFeaturizer.Families];
+        Span<Vector128<float>> sums = stackalloc Vector128<float>[PromptFeaturizer.Families];
         Span<int> counts = stackalloc int[PromptFeaturizer.Families];
         sums.Clear();
-        spilled.Clear();
         counts.Clear();
-        var sink = new ScoringSink(_rows, sums, spilled, counts, words);
+        var sink = new ScoringSink(_rows, sums, counts, words);
         PromptFeaturizer.Featurize(features, options, cueFlags, Bits, ref sink);
         var score = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_bias));
         for (var family = 0; family < PromptFeaturizer.Families; family++)
         {
-            var sum = spilled[family] + Vector128.ConvertToSingle(sums[family]);
-            score += counts[family] == 0 ? Vector128<float>.Zero : sum * _scale / MathF.Sqrt(counts[family]);
+            score += counts[family] == 0 ? Vector128<float>.Zero : sums[family] / MathF.Sqrt(counts[family]);
         }
 
         for (var c = 0; c < n; c++)
@@ -197,44 +190,21 @@ public sealed class LinearModel
         return values;
     }
 
-    /// <summary>
-    /// The weights as 16-bit fixed point padded to rows of four, and the scale of each category (its largest weight
-    /// maps to ±<see cref="short.MaxValue"/>): a weight is off by at most half a step, 1/65,534 of the category's
-    /// largest, so no prediction of the corpus changes (LinearModelTests holds the scorer to training's predictions).
-    /// </summary>
-    private static (short[] Rows, Vector128<float> Scale) Rows(float[] weights, int categories, int bits)
+    /// <summary>The weights padded to rows of four floats, one vector load per feature; the bias likewise.</summary>
+    private static float[] Rows(float[] weights, int categories, int bits)
     {
-        var scale = new float[Stride];
-        for (var c = 0; c < categories; c++)
-        {
-            var largest = 0f;
-            for (var i = c; i < weights.Length; i += categories)
-            {
-                largest = MathF.Max(largest, MathF.Abs(weights[i]));
-            }
-
-            scale[c] = largest > 0 ? largest / short.MaxValue : 1f;
-        }
-
-        var rows = new short[Stride << bits];
+        var rows = new float[Stride << bits];
         for (var i = 0; i < 1 << bits; i++)
         {
-            for (var c = 0; c < categories; c++)
-            {
-                rows[i * Stride + c] = (short)Math.Clamp(MathF.Round(weights[i * categories + c] / scale[c]), -short.MaxValue, short.MaxValue);
-            }
+            weights.AsSpan(i * categories, categories).CopyTo(rows.AsSpan(i * Stride));
         }
 
-        return (rows, Vector128.Create(scale));
+        return rows;
     }
 
-    private ref struct ScoringSink(short[] rows, Span<Vector128<int>> sums, Span<Vector128<float>> spilled, Span<int> counts, Span<WordFeature> words) : IFeatureSink
+    private ref struct ScoringSink(float[] rows, Span<Vector128<float>> sums, Span<int> counts, Span<WordFeature> words) : IFeatureSink
     {
-        // Integer sums are exact; every 32,768 features of a family (a window of a million characters has millions)
-        // they are moved to a float sum before ±32,767 × 32,768 could overflow an int.
-        private const int SpillEvery = 1 << 15;
-        private readonly Span<Vector128<int>> _sums = sums;
-        private readonly Span<Vector128<float>> _spilled = spilled;
+        private readonly Span<Vector128<float>> _sums = sums;
         private readonly Span<int> _counts = counts;
         private readonly Span<WordFeature> _words = words;
 
@@ -243,14 +213,7 @@ public sealed class LinearModel
         public void Add(int family, int index, int start, int length)
         {
             _counts[family]++;
-            // Four shorts in one 8-byte load, sign-extended to four ints.
-            var row = Unsafe.ReadUnaligned<long>(ref Unsafe.As<short, byte>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rows), index * Stride)));
-            _sums[family] += Vector128.WidenLower(Vector128.CreateScalarUnsafe(row).AsInt16());
-            if ((_counts[family] & (SpillEvery - 1)) == 0)
-            {
-                _spilled[family] += Vector128.ConvertToSingle(_sums[family]);
-                _sums[family] = Vector128<int>.Zero;
-            }
+            _sums[family] += Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(rows), (nuint)(index * Stride));
             if (start >= 0 && Words < _words.Length)
             {
                 _words[Words++] = new WordFeature(index, start, length);

@@ -20,6 +20,7 @@ var ledgerDb = builder.AddPostgresDatabase("postgres", "ledgerdb", infrastructur
 var simulatorApiKey = builder.AddSimulatorApiKey();
 var adminKey = builder.AddAdminKey();
 var gatewayReplicas = builder.GetGatewayReplicas();
+var ledgerReplicas = builder.GetLedgerReplicas();
 
 // Provider simulators: OpenAI-compatible stand-ins for every provider, one per region, with fault-injection commands.
 var providersGlobal = builder.AddProviderSimulator("providers-global", Regions.Global, port: 5090, simulatorApiKey);
@@ -79,13 +80,13 @@ builder.AddProject<Projects.AspireRouter_HealthProbe>("health-probe", launchProf
     .WithConfigurationSection("HealthProbe")
     .WithHealthProbes();
 
-// Cost ledger: consumes the gateways' cost events into PostgreSQL; spend reports, budget status, the virtual keys' admin API,
+// Cost ledger, two replicas by default (two consumers of the cost stream's group): consumes the gateways' cost events into PostgreSQL; spend reports, budget status, the virtual keys' admin API,
 // dashboard commands to list and replay its dead letters and to issue a virtual key, and the spend & routing console (/console,
 // linked from the dashboard).
 builder.AddProject<Projects.AspireRouter_CostLedger>("cost-ledger", launchProfileName: null)
     .WithLocalHttpEndpoint(5070)
     .WithExternalHttpEndpoints() // the admin API (first key, key rotation) and spend reports, each behind its key
-    .WithScaleOutReplicas(ScaleOutExtensions.ScaledLedgerReplicas)
+    .WithReplicas(ledgerReplicas)
     .WithAppHostEnvironment()
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledgerDb).WaitFor(ledgerDb)

@@ -21,6 +21,13 @@ public static class DeploymentExtensions
     public const string GatewayReplicasKey = "Deployment:GatewayReplicas";
 
     /// <summary>
+    /// Cost-ledger replicas, running and published: <c>Deployment:LedgerReplicas</c>, default 2 — two consumers of the
+    /// cost stream's group, so one replica's crash or restart leaves the other writing (and claiming the dead one's
+    /// pending entries), and a deployment's rolling upgrade never stops ingestion.
+    /// </summary>
+    public const string LedgerReplicasKey = "Deployment:LedgerReplicas";
+
+    /// <summary>
     /// Run mode: the dashboard's health check on <c>/health</c>. Publish mode: a liveness probe on <c>/alive</c> (the
     /// process answers) and a readiness probe on <c>/health</c> (its dependencies answer), which Container Apps polls.
     /// </summary>
@@ -43,12 +50,17 @@ public static class DeploymentExtensions
         project.ApplicationBuilder.ExecutionContext.IsPublishMode ? project.WithReplicas(replicas) : project;
 
     /// <summary>The configured gateway replicas when published (<see cref="GatewayReplicasKey"/>, at least 1, default 2).</summary>
-    public static int GetGatewayReplicas(this IDistributedApplicationBuilder builder)
+    public static int GetGatewayReplicas(this IDistributedApplicationBuilder builder) => builder.GetReplicas(GatewayReplicasKey);
+
+    /// <summary>The configured cost-ledger replicas (<see cref="LedgerReplicasKey"/>, at least 1, default 2).</summary>
+    public static int GetLedgerReplicas(this IDistributedApplicationBuilder builder) => builder.GetReplicas(LedgerReplicasKey);
+
+    private static int GetReplicas(this IDistributedApplicationBuilder builder, string key)
     {
-        var replicas = builder.Configuration.GetValue(GatewayReplicasKey, 2);
+        var replicas = builder.Configuration.GetValue(key, 2);
         return replicas >= 1
             ? replicas
-            : throw new DistributedApplicationException($"{GatewayReplicasKey} must be at least 1; got {replicas}.");
+            : throw new DistributedApplicationException($"{key} must be at least 1; got {replicas}.");
     }
 
     /// <summary>

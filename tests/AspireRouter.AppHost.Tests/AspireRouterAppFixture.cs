@@ -47,6 +47,32 @@ public class AspireRouterAppFixture : IAsyncLifetime
 
     public Task<string?> GetConnectionStringAsync(string resourceName) => App.GetConnectionStringAsync(resourceName).AsTask();
 
+    /// <summary>
+    /// The running instances of <paramref name="resourceName"/>: one id (the resource's name) for a single process, one
+    /// per replica (<c>cost-ledger-xyz</c>) for a replicated one — the ids that commands and resource states are kept by.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> InstancesOfAsync(string resourceName)
+    {
+        // The notification service replays every instance's latest state to a new watcher first.
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        using var replayed = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await foreach (var e in App.ResourceNotifications.WatchAsync(replayed.Token))
+            {
+                if (e.Resource.Name == resourceName)
+                {
+                    ids.Add(e.ResourceId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return [.. ids];
+    }
+
     public async Task InitializeAsync()
     {
         if (OperatingSystem.IsWindows())

@@ -193,30 +193,41 @@ public sealed class CostChaosEndToEndTests(AspireRouterAppFixture fixture, ITest
     }
 
     /// <summary>
-    /// Kills the ledger's process outright (a crash: no shutdown, its read entries left pending in the consumer group)
-    /// and starts it again through Aspire's start command.
+    /// Kills every ledger replica's process outright (a crash of the whole tier: no shutdown, the entries each had read
+    /// left pending in the consumer group) and starts them again through Aspire's start command.
     /// </summary>
     private async Task RestartLedgerAsync()
     {
-        const string Ledger = "cost-ledger";
-        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(Ledger, out var current));
-        var pidText = current.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString();
-        Assert.False(string.IsNullOrEmpty(pidText), "The ledger's process id is not in its resource snapshot: " +
-            string.Join(", ", current.Snapshot.Properties.Select(p => p.Name)));
-        using (var process = Process.GetProcessById(int.Parse(pidText, CultureInfo.InvariantCulture)))
+        var replicas = await fixture.InstancesOfAsync("cost-ledger");
+        Assert.NotEmpty(replicas);
+        foreach (var replica in replicas)
         {
+            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(replica, out var current), $"no state for {replica}");
+            var pidText = current.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString();
+            Assert.False(string.IsNullOrEmpty(pidText), $"{replica}'s process id is not in its resource snapshot: " +
+                string.Join(", ", current.Snapshot.Properties.Select(p => p.Name)));
+            using var process = Process.GetProcessById(int.Parse(pidText, CultureInfo.InvariantCulture));
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
 
-        using (var stopped = new CancellationTokenSource(RestartTimeout))
+        foreach (var replica in replicas)
         {
-            await fixture.App.ResourceNotifications.WaitForResourceAsync(Ledger,
-                e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", stopped.Token);
+            await Eventually.TrueAsync(() => Task.FromResult(fixture.App.ResourceNotifications.TryGetCurrentState(replica, out var e)
+                && e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart"), $"{replica} to exit", RestartTimeout);
         }
 
-        await ExecuteAsync(Ledger, KnownResourceCommands.StartCommand);
-        await WaitHealthyAsync(Ledger);
+        foreach (var replica in replicas)
+        {
+            await ExecuteAsync(replica, KnownResourceCommands.StartCommand);
+        }
+
+        foreach (var replica in replicas)
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(fixture.App.ResourceNotifications.TryGetCurrentState(replica, out var e)
+                && e.Snapshot.State?.Text == KnownResourceStates.Running
+                && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy), $"{replica} to be healthy", RestartTimeout);
+        }
     }
 
     private async Task ExecuteAsync(string resourceName, string command)

@@ -70,7 +70,9 @@ public sealed partial class DashboardCommandsTests(AspireRouterAppFixture fixtur
     {
         using var timeout = new CancellationTokenSource(CommandTimeout);
         var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
-        var target = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
+        // One instance: the dashboard runs a command on the replica it is clicked on (run on the resource, it would run
+        // once per replica — two virtual keys from one click).
+        var target = (await fixture.InstancesOfAsync(resource))[0];
         return arguments is null
             ? await commands.ExecuteCommandAsync(target, command, timeout.Token)
             : await commands.ExecuteCommandAsync(target, command, new InteractionInputCollection(

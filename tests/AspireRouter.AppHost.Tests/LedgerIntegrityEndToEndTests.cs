@@ -170,9 +170,10 @@ public sealed class LedgerIntegrityEndToEndTests(AspireRouterAppFixture fixture,
         // The dashboard's commands reach the same API with the admin key: listing, and a replay (the poison comes back
         // as dead letters again, since nothing was fixed; the rows written stay one per request).
         var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
-        var list = await commands.ExecuteCommandAsync("cost-ledger", "list-dead-letters");
+        var replica = (await fixture.InstancesOfAsync("cost-ledger"))[0]; // the dashboard runs it on the replica it is clicked on
+        var list = await commands.ExecuteCommandAsync(replica, "list-dead-letters");
         Assert.True(list.Success, list.Message);
-        var replay = await commands.ExecuteCommandAsync("cost-ledger", "replay-dead-letters");
+        var replay = await commands.ExecuteCommandAsync(replica, "replay-dead-letters");
         Assert.True(replay.Success, replay.Message);
 
         // Ingestion keeps going, and the ledger says so.

@@ -75,6 +75,10 @@ public sealed class PublishManifestTests
             Assert.True(gateway.Annotations.OfType<ReplicaAnnotation>().Single().Replicas >= 2);
         }
 
+        // Two consumers of the cost stream: a ledger replica's restart or upgrade never stops ingestion.
+        Assert.Equal(2, manifest.Model.Resources.OfType<ProjectResource>().Single(r => r.Name == "cost-ledger")
+            .Annotations.OfType<ReplicaAnnotation>().Single().Replicas);
+
         Assert.Equal("global", (string?)manifest.Environment("gateway-global")["Gateway__Region"]);
         Assert.Equal("cn", (string?)manifest.Environment("gateway-cn")["Gateway__Region"]);
         Assert.Equal("eastasia", (string?)manifest.Resource("gateway-cn-location")["inputs"]!["value"]!["default"]!["value"]);

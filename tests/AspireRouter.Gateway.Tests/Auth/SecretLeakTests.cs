@@ -12,7 +12,9 @@ namespace AspireRouter.Gateway.Tests.Auth;
 /// Runs the gateway with distinctive provider keys and a distinctive prompt through success and failure paths (upstream
 /// 401 that echoes the key, 500, connection error, timeout, stream, bad virtual key) with logging at Trace and every
 /// activity recorded, then scans logs, traces and responses: no provider key, virtual key or prompt text may appear.
+/// Its listener hears every source in the process, so it runs alone (<see cref="Telemetry.TelemetryCollection"/>).
 /// </summary>
+[Collection(Telemetry.TelemetryCollection.Name)]
 public sealed class SecretLeakTests : IDisposable
 {
     private const string PromptCanary = "PROMPT-CANARY-5e1f";

@@ -8,7 +8,10 @@ namespace AspireRouter.Gateway.Tests.ServiceDefaults;
 /// <summary>
 /// <see cref="KeepingSampler"/> with <see cref="TraceKeepingProcessor"/>: the ratio decides ordinary traces, errors
 /// and kept requests are exported whatever it says, and background loops make no root spans.
+/// Runs alone (<see cref="Telemetry.TelemetryCollection"/>): a listener elsewhere in the process that records every
+/// source would decide these samples for it.
 /// </summary>
+[Collection(Telemetry.TelemetryCollection.Name)]
 public sealed class TraceSamplingTests : IDisposable
 {
     private readonly ActivitySource _source = new("AspireRouter.Tests.Sampling." + Guid.NewGuid().ToString("N"));

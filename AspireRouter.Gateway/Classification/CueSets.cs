@@ -44,10 +44,10 @@ public sealed class CueSets(ClassifierOptions options)
     /// </summary>
     public int Flags(PromptFeatures features)
     {
-        var head = _matcher.Match(Head(features.LastUserText));
-        var tail = _matcher.Match(Tail(features.LastUserText));
+        var head = _matcher.Match(Head(features.LastUserText.Span));
+        var tail = _matcher.Match(Tail(features.LastUserText.Span));
         var user = head.Lists | tail.Lists;
-        var system = features.SystemText.Length == 0 ? 0 : _matcher.Match(Head(features.SystemText)).Lists | _matcher.Match(Tail(features.SystemText)).Lists;
+        var system = features.SystemText.Length == 0 ? 0 : _matcher.Match(Head(features.SystemText.Span)).Lists | _matcher.Match(Tail(features.SystemText.Span)).Lists;
         var flags = Fires(user, ReasoningList) ? ReasoningCue : 0;
         flags |= Fires(user, LightList) ? LightCue : 0;
         flags |= Fires(system, LightList) ? SystemLightCue : 0;
@@ -61,8 +61,8 @@ public sealed class CueSets(ClassifierOptions options)
     private static bool Fires(int lists, int list) => (lists & (1 << list)) != 0;
 
     /// <summary>The whole of a short text, else its first <see cref="FlagWindowChars"/>.</summary>
-    private static ReadOnlySpan<char> Head(string text) => text.Length <= 2 * FlagWindowChars ? text : text.AsSpan(0, FlagWindowChars);
+    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> text) => text.Length <= 2 * FlagWindowChars ? text : text[..FlagWindowChars];
 
     /// <summary>Nothing of a short text (its head holds it all), else its last <see cref="FlagWindowChars"/>.</summary>
-    private static ReadOnlySpan<char> Tail(string text) => text.Length <= 2 * FlagWindowChars ? [] : text.AsSpan(text.Length - FlagWindowChars);
+    private static ReadOnlySpan<char> Tail(ReadOnlySpan<char> text) => text.Length <= 2 * FlagWindowChars ? [] : text[^FlagWindowChars..];
 }

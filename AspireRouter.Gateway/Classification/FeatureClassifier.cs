@@ -12,7 +12,17 @@ public abstract partial class FeatureClassifier(ClassifierOptions options, ILogg
 
     public ClassificationResult Classify(ChatRequest request)
     {
-        var result = Classify(PromptFeatureExtractor.Extract(request, Options.CueWindowChars));
+        var features = PromptFeatureExtractor.Extract(request, Options.CueWindowChars);
+        ClassificationResult result;
+        try
+        {
+            result = Classify(features);
+        }
+        finally
+        {
+            PromptFeatureExtractor.Return(features); // the result's reason holds copies of what it quotes, never the buffer
+        }
+
         LogClassified(logger, result.Category, result.Reason);
         return result;
     }

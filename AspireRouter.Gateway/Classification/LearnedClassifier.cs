@@ -41,7 +41,7 @@ public sealed class LearnedClassifier(LinearModel model, IOptions<ClassifierOpti
             ArrayPool<WordFeature>.Shared.Return(words);
         }
 
-        var strongest = start < 0 ? "none" : HardSignals.Quote(features.LastUserText.AsSpan(start, length));
+        var strongest = start < 0 ? "none" : HardSignals.Quote(features.LastUserText.Span.Slice(start, length));
         var picked = $"model {categories[best]} {Format(p[best])}, strongest {strongest}";
         if (!lightAllowed && p[IndexOf(WorkloadCategories.Light)] > p[best])
         {

@@ -6,7 +6,8 @@ namespace AspireRouter.Gateway.Classification;
 /// <summary>
 /// Computes <see cref="PromptFeatures"/> from the texts <see cref="ChatRequestParser"/> found (each message's string
 /// content or text parts, with its role), decoding them from the body where the parser saw them: the body is read once.
-/// Strings are decoded into pooled buffers; the only strings allocated are the bounded last user and system texts.
+/// Texts are decoded into pooled buffers; the bounded last user and system texts stay in one until
+/// <see cref="Return"/>.
 /// Runs only for <c>auto</c>.
 /// </summary>
 public static class PromptFeatureExtractor
@@ -33,17 +34,23 @@ public static class PromptFeatureExtractor
             }
         }
 
-        foreach (var text in request.Texts)
+        foreach (var part in request.Texts)
         {
-            var buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 1));
-            var length = text.CopyTo(request.Body, buffer);
-            AnalyzeText(buffer.AsSpan(0, length), request.Roles[text.Message] == MessageRole.System, ref tally);
-            ArrayPool<char>.Shared.Return(buffer);
+            var decoded = ArrayPool<char>.Shared.Rent(Math.Max(part.Length, 1));
+            var length = part.CopyTo(request.Body, decoded);
+            AnalyzeText(decoded.AsSpan(0, length), request.Roles[part.Message] == MessageRole.System, ref tally);
+            ArrayPool<char>.Shared.Return(decoded);
         }
 
-        var lastUserText = lastUser >= 0 ? ReadText(request, lastUser, windowChars) : "";
-        var system = firstSystem >= 0 ? ReadText(request, firstSystem, windowChars) : "";
-        var instruction = TextSignals.Instruction(lastUserText);
+        // Both texts in one pooled buffer, handed back by Return: a long prompt costs no copy on the heap.
+        var (userSize, systemSize) = (Size(request, lastUser), Size(request, firstSystem));
+        var buffer = userSize + systemSize == 0 ? null : ArrayPool<char>.Shared.Rent(userSize + systemSize);
+        var userLength = lastUser >= 0 ? ReadText(request, lastUser, windowChars, buffer.AsSpan(0, userSize)) : 0;
+        var systemLength = firstSystem >= 0 ? ReadText(request, firstSystem, windowChars, buffer.AsSpan(userSize, systemSize)) : 0;
+        var lastUserText = buffer.AsMemory(0, userLength);
+        var system = buffer.AsMemory(userSize, systemLength);
+        var text = lastUserText.Span;
+        var instruction = TextSignals.Instruction(text);
         var (instructionLetters, instructionHan) = TextSignals.CountLetters(instruction);
         return new PromptFeatures
         {
@@ -56,15 +63,16 @@ public static class PromptFeatureExtractor
             SystemHanChars = tally.SystemHan,
             LastUserText = lastUserText,
             SystemText = system,
+            TextBuffer = buffer,
             CodeFences = tally.Fences,
             CodeLines = tally.CodeLines,
             InstructionChars = instruction.Length,
             InstructionLetters = instructionLetters,
             InstructionHanChars = instructionHan,
-            MathSymbols = TextSignals.CountMathSymbols(lastUserText),
-            Numbers = TextSignals.CountNumbers(lastUserText),
-            QuantitySymbols = TextSignals.CountQuantitySymbols(lastUserText),
-            HasQuestion = lastUserText.AsSpan().IndexOfAny('?', '？') >= 0,
+            MathSymbols = TextSignals.CountMathSymbols(text),
+            Numbers = TextSignals.CountNumbers(text),
+            QuantitySymbols = TextSignals.CountQuantitySymbols(text),
+            HasQuestion = text.IndexOfAny('?', '？') >= 0,
             HasTools = request.HasTools,
             NeedsJsonMode = request.NeedsJsonMode,
             MaxTokens = request.MaxTokens,
@@ -141,9 +149,26 @@ public static class PromptFeatureExtractor
         return false;
     }
 
-    /// <summary>The texts of one message, joined by new lines: its first and last <paramref name="window"/> characters when longer.</summary>
-    private static string ReadText(ChatRequest request, int message, int window)
+    /// <summary>
+    /// Hands the buffer that holds <paramref name="features"/>' texts back to the pool: call it once, after the last
+    /// read of <see cref="PromptFeatures.LastUserText"/> and <see cref="PromptFeatures.SystemText"/>.
+    /// </summary>
+    public static void Return(PromptFeatures features)
     {
+        if (features.TextBuffer is { } buffer)
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Characters the texts of <paramref name="message"/> take, with a separator each: an upper bound for its copy.</summary>
+    private static int Size(ChatRequest request, int message)
+    {
+        if (message < 0)
+        {
+            return 0;
+        }
+
         // Unescaped UTF-16 text never has more characters than its JSON has bytes, separators included.
         var size = 0;
         foreach (var text in request.Texts)
@@ -151,42 +176,46 @@ public static class PromptFeatureExtractor
             size += text.Message == message ? text.Length + 1 : 0;
         }
 
-        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(size, 1));
-        try
-        {
-            var length = 0;
-            foreach (var text in request.Texts)
-            {
-                if (text.Message != message)
-                {
-                    continue;
-                }
-
-                if (length > 0)
-                {
-                    buffer[length++] = '\n';
-                }
-
-                length += text.CopyTo(request.Body, buffer.AsSpan(length));
-            }
-
-            return Bound(buffer.AsSpan(0, length), window);
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(buffer);
-        }
+        return size;
     }
 
-    private static string Bound(ReadOnlySpan<char> text, int window)
+    /// <summary>
+    /// Copies the texts of one message into <paramref name="buffer"/>, joined by new lines, and keeps its first and
+    /// last <paramref name="window"/> characters when longer; returns the length kept.
+    /// </summary>
+    private static int ReadText(ChatRequest request, int message, int window, Span<char> buffer)
+    {
+        var length = 0;
+        foreach (var text in request.Texts)
+        {
+            if (text.Message != message)
+            {
+                continue;
+            }
+
+            if (length > 0)
+            {
+                buffer[length++] = '\n';
+            }
+
+            length += text.CopyTo(request.Body, buffer[length..]);
+        }
+
+        return Bound(buffer[..length], window);
+    }
+
+    /// <summary>Keeps a long text's first and last <paramref name="window"/> characters, joined by a newline, in place.</summary>
+    private static int Bound(Span<char> text, int window)
     {
         if (text.Length <= 2 * window)
         {
-            return new string(text);
+            return text.Length;
         }
 
         var headEnd = char.IsHighSurrogate(text[window - 1]) ? window - 1 : window;
         var tailStart = char.IsLowSurrogate(text[^window]) ? text.Length - window + 1 : text.Length - window;
-        return string.Concat(text[..headEnd], "\n", text[tailStart..]);
+        text[headEnd] = '\n';
+        text[tailStart..].CopyTo(text[(headEnd + 1)..]);
+        return headEnd + 1 + text.Length - tailStart;
     }
 }

@@ -4,7 +4,7 @@ namespace AspireRouter.Gateway.Classification;
 /// What the classification rules look at, read from a chat request by <see cref="PromptFeatureExtractor"/>.
 /// "Prompt" means every message except system (and developer) messages.
 /// </summary>
-public sealed record PromptFeatures
+public sealed class PromptFeatures
 {
     /// <summary>Image content parts over all messages.</summary>
     public int ImageParts { get; init; }
@@ -35,11 +35,17 @@ public sealed record PromptFeatures
     /// <summary>Estimated tokens of the system and developer messages.</summary>
     public int SystemTokens => TextSignals.EstimateTokens(SystemChars, SystemHanChars);
 
-    /// <summary>Text of the last user message; when long, its first and last window joined by a newline.</summary>
-    public string LastUserText { get; init; } = "";
+    /// <summary>
+    /// Text of the last user message; when long, its first and last window joined by a newline. From
+    /// <see cref="PromptFeatureExtractor"/>, valid until <see cref="PromptFeatureExtractor.Return"/>.
+    /// </summary>
+    public ReadOnlyMemory<char> LastUserText { get; init; }
 
     /// <summary>Text of the first system or developer message, bounded like <see cref="LastUserText"/>.</summary>
-    public string SystemText { get; init; } = "";
+    public ReadOnlyMemory<char> SystemText { get; init; }
+
+    /// <summary>The pooled buffer that holds both texts, if any: handed back by <see cref="PromptFeatureExtractor.Return"/>.</summary>
+    internal char[]? TextBuffer { get; init; }
 
     /// <summary><c>```</c> fences in the prompt (two make one code block).</summary>
     public int CodeFences { get; init; }

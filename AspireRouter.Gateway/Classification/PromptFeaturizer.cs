@@ -27,6 +27,12 @@ public static class PromptFeaturizer
     public const int ShapeFamily = 3;
     public const int Families = 4;
 
+    /// <summary>
+    /// Characters featurized from the start and from the end of a long text (the instruction is at one end, the middle
+    /// is payload): a 1,000-token prompt costs what a 2 × 1,024-character one does. As the cue flags' window.
+    /// </summary>
+    public const int WindowChars = CueSets.FlagWindowChars;
+
     private const uint WordSeed = 2166136261;
     private const uint SystemSeed = 0x9E3779B9;
     private const uint DigitToken = 0x2300_0023;
@@ -39,8 +45,8 @@ public static class PromptFeaturizer
         where TSink : IFeatureSink, allows ref struct
     {
         var mask = (1 << bits) - 1;
-        Text(features.LastUserText, WordSeed, mask, true, ref sink);
-        Text(features.SystemText, SystemSeed, mask, false, ref sink);
+        Window(features.LastUserText.Span, WordSeed, mask, true, ref sink);
+        Window(features.SystemText.Span, SystemSeed, mask, false, ref sink);
         AddShape(features, options, mask, ref sink);
         for (var flag = 0; flag < CueSets.FlagCount; flag++)
         {
@@ -48,7 +54,29 @@ public static class PromptFeaturizer
         }
     }
 
-    private static void Text<TSink>(ReadOnlySpan<char> text, uint seed, int mask, bool user, ref TSink sink)
+    /// <summary>
+    /// A text of up to 2 × <see cref="WindowChars"/> whole, else its first and its last <see cref="WindowChars"/>
+    /// characters (cut at a space where one is near, so that no word is split).
+    /// </summary>
+    private static void Window<TSink>(ReadOnlySpan<char> text, uint seed, int mask, bool user, ref TSink sink)
+        where TSink : IFeatureSink, allows ref struct
+    {
+        if (text.Length <= 2 * WindowChars)
+        {
+            Text(text, 0, seed, mask, user, ref sink);
+            return;
+        }
+
+        var head = text[..WindowChars];
+        var cut = head.LastIndexOfAny(' ', '\n');
+        Text(cut > WindowChars / 2 ? head[..cut] : head, 0, seed, mask, user, ref sink);
+        var tailStart = text.Length - WindowChars;
+        var space = text.Slice(tailStart, WindowChars / 2).IndexOfAny(' ', '\n');
+        tailStart += space >= 0 ? space : 0;
+        Text(text[tailStart..], tailStart, seed, mask, user, ref sink);
+    }
+
+    private static void Text<TSink>(ReadOnlySpan<char> text, int offset, uint seed, int mask, bool user, ref TSink sink)
         where TSink : IFeatureSink, allows ref struct
     {
         var family = user ? Words : SystemWords;
@@ -106,7 +134,7 @@ public static class PromptFeaturizer
                 }
             }
 
-            sink.Add(family, Bucket(word, mask), user ? start : -1, user ? i - start : 0);
+            sink.Add(family, Bucket(word, mask), user ? offset + start : -1, user ? i - start : 0);
             if (user && previous != 0)
             {
                 sink.Add(Words, Bucket((previous * 0x85EBCA6B) ^ BitOperations.RotateLeft(word, 13) ^ 0xB16B00B5, mask), -1, 0);

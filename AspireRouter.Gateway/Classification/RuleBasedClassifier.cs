@@ -32,7 +32,7 @@ public sealed class RuleBasedClassifier : FeatureClassifier
     protected override ClassificationResult ClassifyText(PromptFeatures features)
     {
         var o = Options;
-        var text = features.LastUserText.AsSpan();
+        var text = features.LastUserText.Span;
         var hasCode = HardSignals.HasCode(features, o);
         if (_reasoning.FindFirst(text) is { } reasoningCue)
         {
@@ -56,7 +56,7 @@ public sealed class RuleBasedClassifier : FeatureClassifier
         }
 
         var lightAllowed = HardSignals.LightAllowed(features, o);
-        if (lightAllowed && (_light.FindFirst(text) ?? _light.FindFirst(features.SystemText)) is { } lightCue)
+        if (lightAllowed && (_light.FindFirst(text) ?? _light.FindFirst(features.SystemText.Span)) is { } lightCue)
         {
             return Result(WorkloadCategories.Light, $"light cue {Quote(lightCue)}");
         }

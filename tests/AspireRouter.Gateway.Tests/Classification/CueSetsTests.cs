@@ -61,8 +61,8 @@ public sealed class CueSetsTests
     private static int ReferenceFlags(PromptFeatures f)
     {
         var o = Options;
-        var (head, tail) = Windows(f.LastUserText);
-        var (systemHead, systemTail) = Windows(f.SystemText);
+        var (head, tail) = Windows(f.LastUserText.ToString());
+        var (systemHead, systemTail) = Windows(f.SystemText.ToString());
         bool Any(CueSet set, string a, string b) => set.FindFirst(a) is not null || set.FindFirst(b) is not null;
         var flags = Any(Cues.Reasoning, head, tail) ? CueSets.ReasoningCue : 0;
         flags |= Any(Cues.Light, head, tail) ? CueSets.LightCue : 0;

@@ -89,6 +89,50 @@ public sealed class LearnedClassifierTests
     }
 
     [Fact]
+    public void LongPrompt_IsReadAtItsEnds_TheMiddleDoesNotMoveTheModel()
+    {
+        var payload = string.Join(" ", Enumerable.Repeat("The delivery arrived late and the box was damaged.", 30));
+        string Prompt(string middle) => $"Summarize this customer thread for the account manager: {payload} {middle} {payload} What should we offer them?";
+        var options = new ClassifierOptions();
+
+        float[] Probabilities(string prompt)
+        {
+            var features = PromptFeatureExtractor.Extract(Classifiers.Request(prompt), options.CueWindowChars);
+            var p = new float[Classifiers.ShippedModel.Categories.Count];
+            Classifiers.ShippedModel.Predict(features, options, 0, p);
+            return p;
+        }
+
+        Assert.True(Prompt("").Length > 2 * PromptFeaturizer.WindowChars + 100);
+        Assert.Equal(Probabilities(Prompt("prove the theorem by induction and derive the proof")), Probabilities(Prompt("hello")));
+        // Words at either end still count.
+        Assert.NotEqual(Probabilities("Prove by induction: " + Prompt("")), Probabilities(Prompt("")));
+        Assert.NotEqual(Probabilities(Prompt("") + " Prove it by induction."), Probabilities(Prompt("")));
+    }
+
+    [Fact]
+    public void LongPrompt_IsClassifiedWithoutCopyingItOntoTheHeap()
+    {
+        var classifier = Classifiers.Learned();
+        var payload = string.Join(" ", Enumerable.Repeat("The checkout service returned errors after a configuration change.", 60));
+        var request = Classifiers.Request($"Given this timeline, what is the most likely chain of causes? {payload}");
+        for (var i = 0; i < 50; i++)
+        {
+            classifier.Classify(request);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            classifier.Classify(request);
+        }
+
+        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        Assert.True(payload.Length > 4_000);
+        Assert.InRange(perCall, 0, 1_024); // the features record and the reason string: the 8 KB text stays in the pool
+    }
+
+    [Fact]
     public void LongPrompt_IsNeverLight()
     {
         var payload = string.Join(" ", Enumerable.Repeat("The delivery arrived late and the box was damaged.", 60));

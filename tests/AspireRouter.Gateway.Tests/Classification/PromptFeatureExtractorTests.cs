@@ -32,7 +32,7 @@ public class PromptFeatureExtractorTests
 
         Assert.Equal(raw.PromptHanChars, escaped.PromptHanChars);
         Assert.Equal(raw.PromptLetters, escaped.PromptLetters);
-        Assert.Equal("你好 hi", escaped.LastUserText);
+        Assert.Equal("你好 hi", escaped.LastUserText.ToString());
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class PromptFeatureExtractorTests
         Assert.Equal(0, features.PromptHanChars);
         Assert.Equal(0, features.HanShare);
         Assert.True(features.SystemHanChars > 10);
-        Assert.StartsWith("你是", features.SystemText);
+        Assert.StartsWith("你是", features.SystemText.ToString());
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class PromptFeatureExtractorTests
             """);
 
         Assert.Equal(2, features.ImageParts);
-        Assert.Equal("compare these", features.LastUserText);
+        Assert.Equal("compare these", features.LastUserText.ToString());
         Assert.Equal("compare these".Length, features.PromptChars);
     }
 
@@ -82,7 +82,7 @@ public class PromptFeatureExtractorTests
               {"role":"assistant","content":null}]}
             """);
 
-        Assert.Equal("part one\npart two", features.LastUserText);
+        Assert.Equal("part one\npart two", features.LastUserText.ToString());
         Assert.Equal(4, features.MessageCount);
         Assert.Equal("first question".Length + "an answer".Length + "part one".Length + "part two".Length, features.PromptChars);
     }
@@ -94,7 +94,7 @@ public class PromptFeatureExtractorTests
         var features = Extract($$"""{"model":"auto","messages":[{"role":"user","content":"{{text}}"}]}""", window: 1000);
 
         Assert.Equal(2001, features.LastUserText.Length);
-        Assert.Equal(new string('a', 1000) + "\n" + new string('z', 1000), features.LastUserText);
+        Assert.Equal(new string('a', 1000) + "\n" + new string('z', 1000), features.LastUserText.ToString());
         Assert.Equal(7000, features.PromptChars);
     }
 
@@ -142,7 +142,7 @@ public class PromptFeatureExtractorTests
         var features = PromptFeatureExtractor.Extract(request, 4096);
 
         Assert.Equal(1, features.MessageCount);
-        Assert.Equal("", features.LastUserText);
+        Assert.Equal("", features.LastUserText.ToString());
     }
 
     [Theory]

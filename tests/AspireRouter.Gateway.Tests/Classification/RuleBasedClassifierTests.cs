@@ -131,7 +131,7 @@ public class RuleBasedClassifierTests
         var longSystem = string.Concat(Enumerable.Repeat("Follow the style guide strictly. ", 3000));
         Assert.Equal(WorkloadCategories.General, Classify("classify: refund", system: longSystem).Category);
 
-        var features = new PromptFeatures { MessageCount = 20, PromptChars = 8, PromptLetters = 8, LastUserText = "classify" };
+        var features = new PromptFeatures { MessageCount = 20, PromptChars = 8, PromptLetters = 8, LastUserText = "classify".AsMemory() };
         Assert.Equal(WorkloadCategories.General, Classifier.Classify(features).Category);
     }
 

@@ -109,10 +109,11 @@ gateway_env() {
 }
 
 start_gateway() { # port base_url log [cn_base_url]; GATEWAY_EXTRA_ENV: more NAME=value words (GC settings)
-  # From its output folder, as deployed: the content root (appsettings.json) is the working directory.
+  # From its output folder, as deployed: the content root (appsettings.json) is the working directory, and the gen0
+  # budget the AppHost sets (DeploymentExtensions.WithGatewayGcBudget; the runtime reads it only from the environment).
   # shellcheck disable=SC2086 # GATEWAY_EXTRA_ENV is a list of words
   (mapfile -t envs < <(gateway_env "$2" "${4:-}"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
-   exec env "${envs[@]}" ${GATEWAY_EXTRA_ENV:-} Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
+   exec env "${envs[@]}" DOTNET_GCgen0size=0x2000000 ${GATEWAY_EXTRA_ENV:-} Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
   echo $!
 }
 
@@ -144,9 +145,9 @@ if [[ $SUITE == 1 ]]; then
   # loaded in the same rounds, so memory and throughput of each setting are measured side by side.
   declare -A GC_VARIANTS=()
   if [[ $GC == 1 ]]; then
-    GC_VARIANTS=([datas]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1" [server]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0"
-                 [conserve]="DOTNET_gcServer=1 DOTNET_GCConserveMemory=7"
-                 [hardlimit]="DOTNET_gcServer=1 DOTNET_GCHeapHardLimit=0x6000000")
+    GC_VARIANTS=([wsdefault]="DOTNET_GCgen0size=0" [gen0-64]="DOTNET_GCgen0size=0x4000000"
+                 [datas]="DOTNET_GCgen0size=0 DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1"
+                )
   fi
   GC_TARGETS=() GC_PROCESSES=() GC_PORTS=()
   for variant in "${!GC_VARIANTS[@]}"; do

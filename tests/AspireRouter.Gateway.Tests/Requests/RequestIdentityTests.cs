@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AspireRouter.Contracts.Redis;
+using AspireRouter.Gateway.Requests;
 using AspireRouter.Gateway.Tests.Costs;
 
 namespace AspireRouter.Gateway.Tests.Requests;
@@ -38,6 +39,29 @@ public sealed class RequestIdentityTests(RedisServerFixture redis)
         // req_ + a UUIDv7 in "N" form: its version nibble is 7.
         Assert.Matches("^req_[0-9a-f]{32}$", id);
         Assert.Equal(7, Guid.ParseExact(id[4..], "N").Version);
+    }
+
+    [Fact]
+    public void MintedIds_AreUuidV7_Unique_AndTimeOrdered_AcrossThreads()
+    {
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 8, _ =>
+        {
+            for (var i = 0; i < 25_000; i++)
+            {
+                ids.Add(RequestIds.Mint());
+            }
+        });
+
+        Assert.Equal(200_000, ids.Distinct().Count());
+        Assert.All(ids.Take(1_000), AssertMintedId);
+        var guids = ids.Select(id => Guid.ParseExact(id[4..], "N")).ToList();
+        Assert.All(guids.Take(1_000), g => Assert.InRange(g.Variant, 8, 11)); // the RFC 9562 variant: 10xx
+
+        var earlier = RequestIds.Mint(DateTimeOffset.FromUnixTimeMilliseconds(1_764_900_000_000));
+        var later = RequestIds.Mint(DateTimeOffset.FromUnixTimeMilliseconds(1_764_900_000_001));
+        Assert.True(string.CompareOrdinal(earlier, later) < 0);
+        Assert.StartsWith("req_019aec3cd100", earlier); // the milliseconds, big-endian, first
     }
 
     [Fact]

@@ -109,8 +109,8 @@ public static class DeploymentExtensions
     /// <summary>
     /// The gateway's GC budget, in run mode and when published: <c>DOTNET_GCgen0size</c> at <see cref="GatewayGen0Budget"/>.
     /// Workstation GC sizes gen0 from the cache, a few MB here, so at 10k req/s of ~13 KB each the gateway collected
-    /// dozens of times a second; side by side (bench/README.md, "Telemetry and memory") the 32 MiB budget gives the
-    /// exporting gateway ~15 % more requests/s at 32 connections for ~20 MB more peak RSS. The runtime reads this knob
+    /// dozens of times a second; side by side (bench/README.md, "The gen0 budget") the 32 MiB budget gave the exporting
+    /// gateway 1–18 % more requests/s at 32 and 128 connections (6–8 % fewer at one) for ~20–30 MB more peak RSS. The runtime reads this knob
     /// only from the environment (not from runtimeconfig.json), so the AppHost sets it and bench/run.sh does the same.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithGatewayGcBudget(this IResourceBuilder<ProjectResource> gateway) =>

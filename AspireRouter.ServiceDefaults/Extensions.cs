@@ -61,6 +61,8 @@ public static class Extensions
     /// slow requests always kept, no root spans from background loops), every exporter's queue is bounded, and the
     /// exporters send with a plain <see cref="HttpClient"/> of their own: telemetry needs neither the resilience
     /// pipeline nor the per-call logging that <c>ConfigureHttpClientDefaults</c> gives every other client.
+    /// A signal set to <c>none</c> (<c>OTEL_TRACES_EXPORTER</c>, <c>OTEL_METRICS_EXPORTER</c>, <c>OTEL_LOGS_EXPORTER</c>)
+    /// gets no pipeline at all: <see cref="TelemetrySignals"/>.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -73,8 +75,11 @@ public static class Extensions
         builder.Services.AddSingleton<IValidateOptions<TracingOptions>, TracingOptionsValidator>();
         var tracing = builder.Configuration.GetSection(TracingOptions.SectionName).Get<TracingOptions>() ?? new TracingOptions();
 
-        builder.Services.AddOpenTelemetry()
-            .WithLogging(
+        var signals = TelemetrySignals.From(builder.Configuration);
+        var telemetry = builder.Services.AddOpenTelemetry();
+        if (signals.Logs)
+        {
+            telemetry.WithLogging(
                 logging => logging.AddOtlpExporter((exporter, processor) =>
                 {
                     PlainExporter(exporter);
@@ -84,14 +89,22 @@ public static class Extensions
                 {
                     options.IncludeFormattedMessage = true;
                     options.IncludeScopes = true;
-                })
-            .WithMetrics(metrics => metrics
+                });
+        }
+
+        if (signals.Metrics)
+        {
+            telemetry.WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetryPrefix + "*")
-                .AddOtlpExporter((exporter, _) => PlainExporter(exporter)))
-            .WithTracing(traces => traces
+                .AddOtlpExporter((exporter, _) => PlainExporter(exporter)));
+        }
+
+        if (signals.Traces)
+        {
+            telemetry.WithTracing(traces => traces
                 .SetSampler(sp => new KeepingSampler(sp.GetRequiredService<IOptions<TracingOptions>>().Value.SampleRatio))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
@@ -107,6 +120,7 @@ public static class Extensions
                     PlainExporter(exporter);
                     Bound(exporter.BatchExportProcessorOptions, tracing);
                 }));
+        }
 
         return builder;
     }

@@ -15,13 +15,15 @@
 #   bench/run.sh --ledger         # the ledger alone (bench/ledger.sh, ~20 min; with --quick ~6 min): ingestion events/s,
 #                                 # lag p50/p99 at 1k and 5k events/s, report latency over a generated 1 M / 10 M-row ledger
 #   bench/run.sh --gc             # adds gateway-otel under other GC settings side by side (gateway-otel-<setting> rows)
+#   bench/run.sh --signals        # adds gateway-otel with one signal off each (OTEL_TRACES/METRICS/LOGS_EXPORTER=none):
+#                                 # what each signal's export costs, side by side
 #   options: --no-mix, --no-peer, --mix-only, --brownout-scenarios=1,4 (positions in the table), --keep-work (keep logs),
 #            --no-probe (the brownout gateway without the health probe: latency from its own traffic only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-LEDGER=0 QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 PROBE=1 BROWNOUT_SCENARIOS="" GC=0
+LEDGER=0 QUICK=0 SOAK=0 MIX=1 PEER=1 SUITE=1 BROWNOUT=0 KEEP=0 PROBE=1 BROWNOUT_SCENARIOS="" GC=0 SIGNALS=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
@@ -36,6 +38,7 @@ for arg in "$@"; do
     --no-probe) PROBE=0 ;;
     --ledger) LEDGER=1 ;;
     --gc) GC=1 ;;
+    --signals) SIGNALS=1 ;;
     --classifier)
       dotnet build bench/AspireRouter.Bench.Classifier -c Release -nologo -v q -clp:ErrorsOnly >&2
       exec dotnet bench/AspireRouter.Bench.Classifier/bin/Release/net10.0/AspireRouter.Bench.Classifier.dll ;;
@@ -148,6 +151,10 @@ if [[ $SUITE == 1 ]]; then
     GC_VARIANTS=([wsdefault]="DOTNET_GCgen0size=0" [gen0-64]="DOTNET_GCgen0size=0x4000000"
                  [datas]="DOTNET_GCgen0size=0 DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1"
                 )
+  fi
+  # --signals: the same exporting gateway with one signal's pipeline left out each (TelemetrySignals).
+  if [[ $SIGNALS == 1 ]]; then
+    GC_VARIANTS+=([notraces]="OTEL_TRACES_EXPORTER=none" [nometrics]="OTEL_METRICS_EXPORTER=none" [nologs]="OTEL_LOGS_EXPORTER=none")
   fi
   GC_TARGETS=() GC_PROCESSES=() GC_PORTS=()
   for variant in "${!GC_VARIANTS[@]}"; do

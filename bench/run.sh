@@ -146,24 +146,23 @@ if [[ $SUITE == 1 ]]; then
 
   # --gc: the same exporting gateway under other GC settings (environment variables override its runtimeconfig),
   # loaded in the same rounds, so memory and throughput of each setting are measured side by side.
-  declare -A GC_VARIANTS=()
+  declare -A VARIANTS=()
   if [[ $GC == 1 ]]; then
-    GC_VARIANTS=([wsdefault]="DOTNET_GCgen0size=0" [gen0-64]="DOTNET_GCgen0size=0x4000000"
-                 [datas]="DOTNET_GCgen0size=0 DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1"
-                )
+    VARIANTS=([wsdefault]="DOTNET_GCgen0size=0" [gen0-64]="DOTNET_GCgen0size=0x4000000"
+              [datas]="DOTNET_GCgen0size=0 DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1")
   fi
   # --signals: the same exporting gateway with one signal's pipeline left out each (TelemetrySignals).
   if [[ $SIGNALS == 1 ]]; then
-    GC_VARIANTS+=([notraces]="OTEL_TRACES_EXPORTER=none" [nometrics]="OTEL_METRICS_EXPORTER=none" [nologs]="OTEL_LOGS_EXPORTER=none")
+    VARIANTS+=([notraces]="OTEL_TRACES_EXPORTER=none" [nometrics]="OTEL_METRICS_EXPORTER=none" [nologs]="OTEL_LOGS_EXPORTER=none")
   fi
-  GC_TARGETS=() GC_PROCESSES=() GC_PORTS=()
-  for variant in "${!GC_VARIANTS[@]}"; do
+  VARIANT_TARGETS=() VARIANT_PROCESSES=() VARIANT_PORTS=()
+  for variant in "${!VARIANTS[@]}"; do
     port=$(free_port)
-    pid=$(GATEWAY_EXTRA_ENV="${GC_VARIANTS[$variant]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$UP_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
+    pid=$(GATEWAY_EXTRA_ENV="${VARIANTS[$variant]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$UP_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
       OTEL_SERVICE_NAME="gateway-otel-$variant" start_gateway "$port" "http://127.0.0.1:$UP_PORT/v1" "$WORK/gateway-otel-$variant.log")
-    PIDS+=("$pid"); GC_PORTS+=("$port")
-    GC_TARGETS+=(--target "gateway-otel-$variant=http://127.0.0.1:$port/v1/chat/completions@$pid")
-    GC_PROCESSES+=(--process "gateway-otel-$variant=$pid")
+    PIDS+=("$pid"); VARIANT_PORTS+=("$port")
+    VARIANT_TARGETS+=(--target "gateway-otel-$variant=http://127.0.0.1:$port/v1/chat/completions@$pid")
+    VARIANT_PROCESSES+=(--process "gateway-otel-$variant=$pid")
   done
 
   TARGETS=(--target "direct=http://127.0.0.1:$UP_PORT/v1/chat/completions@$UP_PID"
@@ -171,7 +170,7 @@ if [[ $SUITE == 1 ]]; then
            --target "gateway=http://127.0.0.1:$GW_PORT/v1/chat/completions@$GW_PID"
            --target "gateway-otel=http://127.0.0.1:$OTEL_PORT/v1/chat/completions@$OTEL_PID")
   PROCESSES=(--process "upstream=$UP_PID" --process "yarp=$YARP_PID" --process "gateway=$GW_PID" --process "gateway-otel=$OTEL_PID" --process "redis=$REDIS_PID")
-  TARGETS+=("${GC_TARGETS[@]}"); PROCESSES+=("${GC_PROCESSES[@]}")
+  TARGETS+=("${VARIANT_TARGETS[@]}"); PROCESSES+=("${VARIANT_PROCESSES[@]}")
 
   if [[ $PEER == 1 ]] && command -v node >/dev/null && command -v npm >/dev/null; then
     log "installing the peer gateway (npm, @portkey-ai/gateway 1.15.2 with @hono/node-server 1.13.5)"
@@ -190,7 +189,7 @@ if [[ $SUITE == 1 ]]; then
   wait_http "http://127.0.0.1:$YARP_PORT/"
   wait_http "http://127.0.0.1:$GW_PORT/health"
   wait_http "http://127.0.0.1:$OTEL_PORT/health"
-  for port in "${GC_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/health"; done
+  for port in "${VARIANT_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/health"; done
 
   SOAK_ARGS=()
   [[ $SOAK == 1 ]] && SOAK_ARGS=(--soak 300)

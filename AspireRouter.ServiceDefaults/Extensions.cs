@@ -94,12 +94,18 @@ public static class Extensions
 
         if (signals.Metrics)
         {
-            telemetry.WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter(TelemetryPrefix + "*")
-                .AddOtlpExporter((exporter, _) => PlainExporter(exporter)));
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(PlatformMeters)
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(TelemetryPrefix + "*")
+                    .AddOtlpExporter((exporter, _) => PlainExporter(exporter));
+                foreach (var instrument in DroppedInstruments)
+                {
+                    metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+                }
+            });
         }
 
         if (signals.Traces)
@@ -109,9 +115,12 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(options =>
+                {
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                    options.EnrichWithHttpResponse = TraceKeeping.DescribeKeptRequest;
+                })
                 .AddHttpClientInstrumentation()
                 // Before the exporter: it decides which recorded-only spans are kept before the exporter looks.
                 .AddProcessor(new TraceKeepingProcessor())
@@ -124,6 +133,30 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>
+    /// ASP.NET Core's and .NET's own meters that are exported (what <c>AddAspNetCoreInstrumentation</c> and
+    /// <c>AddHttpClientInstrumentation</c> would enable, less two meters measured every request to no one's use:
+    /// <c>Microsoft.AspNetCore.Routing</c>'s match attempts and <c>Microsoft.AspNetCore.MemoryPool</c>'s buffer rents).
+    /// </summary>
+    public static readonly string[] PlatformMeters =
+    [
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.RateLimiting",
+        "System.Net.Http",
+        "System.Net.NameResolution",
+    ];
+
+    /// <summary>
+    /// Instruments of <see cref="PlatformMeters"/> left out: each changes twice per proxied request (a connection
+    /// idle, then busy; a request in flight, then done), which on the gateway is a share of its throughput (bench/README.md,
+    /// "Telemetry at full speed"), and what they show is in other instruments: requests in flight in
+    /// <c>http.server.active_requests</c>, upstream calls in <c>http.client.request.duration</c> and
+    /// <c>aspirerouter.attempt.duration</c>, connections in <c>http.client.connection.duration</c>.
+    /// </summary>
+    public static readonly string[] DroppedInstruments = ["http.client.open_connections", "http.client.active_requests"];
 
     /// <summary>
     /// The exporter's own <see cref="HttpClient"/>, outside <c>IHttpClientFactory</c>: the defaults for every other

@@ -113,10 +113,11 @@ gateway_env() {
 
 start_gateway() { # port base_url log [cn_base_url]; GATEWAY_EXTRA_ENV: more NAME=value words (GC settings)
   # From its output folder, as deployed: the content root (appsettings.json) is the working directory, and the gen0
-  # budget the AppHost sets (DeploymentExtensions.WithGatewayGcBudget; the runtime reads it only from the environment).
+  # budget and the event loops the AppHost sets (DeploymentExtensions.WithGatewayGcBudget and WithGatewayEventLoops; the
+  # runtime reads both only from the environment).
   # shellcheck disable=SC2086 # GATEWAY_EXTRA_ENV is a list of words
   (mapfile -t envs < <(gateway_env "$2" "${4:-}"); cd "$(dirname "$(dll AspireRouter.Gateway)")"
-   exec env "${envs[@]}" DOTNET_GCgen0size=0x2000000 ${GATEWAY_EXTRA_ENV:-} Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
+   exec env "${envs[@]}" DOTNET_GCgen0size=0x2000000 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 ${GATEWAY_EXTRA_ENV:-} Costs__SpoolDirectory="$WORK/spool-$1" ASPNETCORE_URLS="http://127.0.0.1:$1" dotnet "$(dll AspireRouter.Gateway)") >"$3" 2>&1 &
   echo $!
 }
 
@@ -138,6 +139,18 @@ if [[ $SUITE == 1 ]]; then
   UP_PID=$!; PIDS+=("$UP_PID")
   ASPNETCORE_URLS="http://127.0.0.1:$YARP_PORT" dotnet "$(dll bench/AspireRouter.Bench.Proxy)" --upstream "http://127.0.0.1:$UP_PORT" >"$WORK/yarp.log" 2>&1 &
   YARP_PID=$!; PIDS+=("$YARP_PID")
+  # The same forwarder with the gateway's one event loop per core (WithGatewayEventLoops): what that setting alone gives
+  # a bare proxy, beside the default forwarder the targets are measured against.
+  YARP_INLINE_PORT=$(free_port)
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 ASPNETCORE_URLS="http://127.0.0.1:$YARP_INLINE_PORT" dotnet "$(dll bench/AspireRouter.Bench.Proxy)" \
+    --upstream "http://127.0.0.1:$UP_PORT" >"$WORK/yarp-inline.log" 2>&1 &
+  YARP_INLINE_PID=$!; PIDS+=("$YARP_INLINE_PID")
+  # A ledger that keeps pace, in its cheapest form: the cost stream is trimmed every second. Without a consumer the
+  # backlog would reach the gateways' ceiling (CostBacklog:Ceiling) within seconds and every gateway row would measure
+  # the spool to disk (the ledger-down path) instead of the batched appends of a deployment whose ledger keeps up
+  # (bench/ledger.sh measures the ledger itself).
+  (while sleep 1; do redis-cli -p "$REDIS_PORT" XTRIM ar:costs MAXLEN 1000 >/dev/null 2>&1 || true; done) &
+  PIDS+=("$!")
   GW_PID=$(start_gateway "$GW_PORT" "http://127.0.0.1:$UP_PORT/v1" "$WORK/gateway.log"); PIDS+=("$GW_PID")
   # The same gateway with its traces, metrics and logs exported over OTLP/HTTP (to the upstream's sink), as under a collector.
   OTEL_PORT=$(free_port)
@@ -167,9 +180,10 @@ if [[ $SUITE == 1 ]]; then
 
   TARGETS=(--target "direct=http://127.0.0.1:$UP_PORT/v1/chat/completions@$UP_PID"
            --target "yarp=http://127.0.0.1:$YARP_PORT/v1/chat/completions@$YARP_PID"
+           --target "yarp-inline=http://127.0.0.1:$YARP_INLINE_PORT/v1/chat/completions@$YARP_INLINE_PID"
            --target "gateway=http://127.0.0.1:$GW_PORT/v1/chat/completions@$GW_PID"
            --target "gateway-otel=http://127.0.0.1:$OTEL_PORT/v1/chat/completions@$OTEL_PID")
-  PROCESSES=(--process "upstream=$UP_PID" --process "yarp=$YARP_PID" --process "gateway=$GW_PID" --process "gateway-otel=$OTEL_PID" --process "redis=$REDIS_PID")
+  PROCESSES=(--process "upstream=$UP_PID" --process "yarp=$YARP_PID" --process "yarp-inline=$YARP_INLINE_PID" --process "gateway=$GW_PID" --process "gateway-otel=$OTEL_PID" --process "redis=$REDIS_PID")
   TARGETS+=("${VARIANT_TARGETS[@]}"); PROCESSES+=("${VARIANT_PROCESSES[@]}")
 
   if [[ $PEER == 1 ]] && command -v node >/dev/null && command -v npm >/dev/null; then
@@ -187,6 +201,7 @@ if [[ $SUITE == 1 ]]; then
 
   wait_http "http://127.0.0.1:$UP_PORT/"
   wait_http "http://127.0.0.1:$YARP_PORT/"
+  wait_http "http://127.0.0.1:$YARP_INLINE_PORT/"
   wait_http "http://127.0.0.1:$GW_PORT/health"
   wait_http "http://127.0.0.1:$OTEL_PORT/health"
   for port in "${VARIANT_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/health"; done

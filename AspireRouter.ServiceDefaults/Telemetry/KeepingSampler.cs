@@ -13,9 +13,10 @@ namespace AspireRouter.ServiceDefaults.Telemetry;
 /// <item>a client or producer span without a parent is never sampled: it is a background loop's Redis command or
 /// HTTP call (polling a stream, a probe), which would otherwise bury users' requests in the dashboard.</item>
 /// </list>
-/// An unsampled trace's root is recorded but not exported (the SDK would not create a dropped root at all), and so
-/// are its provider calls (<see cref="GenAiOperationTag"/>); its other children (HTTP, Redis, the cost event) are not
-/// created: an unsampled request costs its root and attempt spans, unexported and without attributes.
+/// An unsampled trace's root is dropped, which the SDK still creates as a context for propagation (no attributes, no
+/// processors, no instrumentation callbacks); its provider calls (<see cref="GenAiOperationTag"/>) are recorded but not
+/// exported; its other children (HTTP, Redis, the cost event) are not created: an unsampled request costs its root
+/// and attempt spans, unexported and without attributes.
 /// <see cref="TraceKeeping.Keep"/> turns one into a recorded, sampled span when it turns out to matter (an error, a
 /// fallback, a panic, a slow request), with its ancestors, so its request is exported and what starts under it after
 /// that is sampled.
@@ -66,8 +67,9 @@ public sealed class KeepingSampler : Sampler
             }
         }
 
-        // Not Drop: a root the SDK drops is not created at all, and there would be nothing left to keep.
-        return InRatio(samplingParameters.TraceId) ? Sampled : RecordedOnly;
+        // Drop: the SDK still creates a dropped root, as a context for propagation only (no attributes, no processors),
+        // which is what TraceKeeping.Keep turns into a recorded span when its request turns out to matter.
+        return InRatio(samplingParameters.TraceId) ? Sampled : Dropped;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
 
 namespace AspireRouter.ServiceDefaults.Telemetry;
 
@@ -28,6 +29,29 @@ public static class TraceKeeping
         {
             span.IsAllDataRequested = true;
             span.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
+        }
+    }
+
+    /// <summary>
+    /// At a request's end, when it is exported: the request attributes the instrumentation sets at the start of a
+    /// sampled request, given to a request that was kept after it started (an unsampled request's span is only a
+    /// context until then, and the instrumentation skipped them).
+    /// </summary>
+    public static void DescribeKeptRequest(Activity activity, HttpResponse response)
+    {
+        if (activity.GetTagItem("url.path") is not null)
+        {
+            return;
+        }
+
+        var request = response.HttpContext.Request;
+        activity.SetTag("http.request.method", request.Method);
+        activity.SetTag("url.scheme", request.Scheme);
+        activity.SetTag("url.path", request.Path.Value);
+        activity.SetTag("server.address", request.Host.Host);
+        if (request.Host.Port is { } port)
+        {
+            activity.SetTag("server.port", port);
         }
     }
 

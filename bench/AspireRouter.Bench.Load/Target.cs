@@ -61,7 +61,8 @@ public sealed record Target(string Name, Uri Endpoint, int Pid, string Model, IR
                 ["x-portkey-provider"] = "openai",
                 ["x-portkey-custom-host"] = upstreamBase,
             }),
-            Direct or Yarp => new Target(name, endpoint, pid, "qwen-3-8b", new Dictionary<string, string>()),
+            // "yarp-*": the forwarder under other runtime settings beside the default one.
+            _ when name is Direct or Yarp || name.StartsWith(Yarp + "-", StringComparison.Ordinal) => new Target(name, endpoint, pid, "qwen-3-8b", new Dictionary<string, string>()),
             _ => throw new ArgumentException($"Unknown target '{name}' (direct, yarp, gateway, portkey)."),
         };
     }

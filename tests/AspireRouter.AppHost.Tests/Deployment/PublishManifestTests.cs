@@ -82,6 +82,8 @@ public sealed class PublishManifestTests
         Assert.Equal("global", (string?)manifest.Environment("gateway-global")["Gateway__Region"]);
         Assert.Equal("cn", (string?)manifest.Environment("gateway-cn")["Gateway__Region"]);
         Assert.All(["gateway-global", "gateway-cn"], gateway => Assert.Equal("0x2000000", (string?)manifest.Environment(gateway)["DOTNET_GCgen0size"]));
+        // One socket event loop per core (DeploymentExtensions.WithGatewayEventLoops), deployed as it was measured.
+        Assert.All(["gateway-global", "gateway-cn"], gateway => Assert.Equal("1", (string?)manifest.Environment(gateway)["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"]));
         Assert.Equal("eastasia", (string?)manifest.Resource("gateway-cn-location")["inputs"]!["value"]!["default"]!["value"]);
     }
 

@@ -35,6 +35,14 @@ public sealed class TraceKeepingTests : IDisposable
         Assert.Equal(ActivityStatusCode.Error, servers[1].Status);
         Assert.All(failed.Where(s => s.DisplayName.StartsWith("chat ", StringComparison.Ordinal)), s => Assert.Equal(ActivityStatusCode.Error, s.Status));
 
+        // A kept request's span was only a context when it started; it is exported described like a sampled one.
+        Assert.All(servers, server =>
+        {
+            Assert.Equal("POST", server.GetTagItem("http.request.method"));
+            Assert.Equal("/v1/chat/completions", server.GetTagItem("url.path"));
+            Assert.NotNull(server.GetTagItem("http.response.status_code"));
+        });
+
         // Nothing of the five plain successes: every exported span belongs to one of the two kept traces.
         Assert.All(_traced.Spans, s => Assert.Contains(s.TraceId, servers.Select(server => server.TraceId)));
     }

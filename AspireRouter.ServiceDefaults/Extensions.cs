@@ -135,8 +135,8 @@ public static class Extensions
     }
 
     /// <summary>
-    /// ASP.NET Core's and .NET's own meters that are exported (what <c>AddAspNetCoreInstrumentation</c> and
-    /// <c>AddHttpClientInstrumentation</c> would enable, less two meters measured every request to no one's use:
+    /// ASP.NET Core's and .NET's own meters that are exported (those <c>AddAspNetCoreInstrumentation</c> and
+    /// <c>AddHttpClientInstrumentation</c> enable for a web service, less two measured on every request to no one's use:
     /// <c>Microsoft.AspNetCore.Routing</c>'s match attempts and <c>Microsoft.AspNetCore.MemoryPool</c>'s buffer rents).
     /// </summary>
     public static readonly string[] PlatformMeters =
@@ -152,7 +152,7 @@ public static class Extensions
     /// <summary>
     /// Instruments of <see cref="PlatformMeters"/> left out: each changes twice per proxied request (a connection
     /// idle, then busy; a request in flight, then done), which on the gateway is a share of its throughput (bench/README.md,
-    /// "Telemetry at full speed"), and what they show is in other instruments: requests in flight in
+    /// "One event loop per core, and a cheaper export"), and what they show is in other instruments: requests in flight in
     /// <c>http.server.active_requests</c>, upstream calls in <c>http.client.request.duration</c> and
     /// <c>aspirerouter.attempt.duration</c>, connections in <c>http.client.connection.duration</c>.
     /// </summary>

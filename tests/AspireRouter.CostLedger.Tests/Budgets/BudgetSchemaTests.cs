@@ -22,7 +22,7 @@ public sealed class BudgetSchemaTests(LedgerInfrastructure infrastructure)
     {
         await using var harness = await LedgerHarness.CreateAsync(infrastructure, BudgetSettings.With(key, value));
 
-        var error = Assert.ThrowsAny<Exception>(() => harness.StartLedger());
+        var error = StartupFailure.Of(() => harness.CreateReplica(), ledger => ledger.CreateClient());
 
         Assert.Contains(quoted, error.Message, StringComparison.Ordinal);
     }

@@ -19,7 +19,7 @@ public sealed class OptionsAndFormatTests(LedgerInfrastructure infrastructure)
     public async Task Startup_InvalidOptions_FailsWithTheValueQuoted(string key, string value, string expected)
     {
         await using var harness = await LedgerHarness.CreateAsync(infrastructure, new Dictionary<string, string> { [key] = value });
-        var error = Assert.ThrowsAny<OptionsValidationException>(() => harness.StartLedger());
+        var error = Assert.IsAssignableFrom<OptionsValidationException>(StartupFailure.Of(() => harness.CreateReplica(), ledger => ledger.CreateClient()));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 

@@ -50,9 +50,11 @@ public sealed class CircuitBreakerStartupTests
     [Fact]
     public void InvalidOptions_StopTheGatewayAtStartUp()
     {
-        using var factory = new GatewayFactory(new Dictionary<string, string> { ["CircuitBreaker:MaxConcurrentTrials"] = "5" });
+        var failure = StartupFailure.Of(
+            () => new GatewayFactory(new Dictionary<string, string> { ["CircuitBreaker:MaxConcurrentTrials"] = "5" }),
+            factory => factory.CreateClient());
 
-        var error = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => factory.CreateClient());
+        var error = Assert.IsAssignableFrom<Microsoft.Extensions.Options.OptionsValidationException>(failure);
 
         Assert.Contains("MaxConcurrentTrials (5) must not exceed SuccessesToClose (3)", error.Message);
     }

@@ -63,10 +63,9 @@ public class ClassifierOptionsTests
     [Fact]
     public void Startup_WithABadThreshold_FailsQuotingTheValue()
     {
-        using var gateway = new GatewayFactory();
-        using var factory = gateway.WithWebHostBuilder(builder => builder.UseSetting("Classifier:CjkShareThreshold", "1.5"));
-
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = Assert.IsType<OptionsValidationException>(StartupFailure.Of(
+            () => new GatewayFactory(new Dictionary<string, string> { ["Classifier:CjkShareThreshold"] = "1.5" }),
+            factory => factory.CreateClient()));
 
         Assert.Contains("Classifier:CjkShareThreshold must be above 0 and at most 1 (got 1.5).", error.Message);
     }
@@ -77,10 +76,9 @@ public class ClassifierOptionsTests
     [InlineData("Classifier:TieMargin", "0.9", "TieMargin")]
     public void Startup_WithBadLearnedOptions_Fails(string key, string value, string message)
     {
-        using var gateway = new GatewayFactory();
-        using var factory = gateway.WithWebHostBuilder(builder => builder.UseSetting(key, value));
-
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = Assert.IsType<OptionsValidationException>(StartupFailure.Of(
+            () => new GatewayFactory(new Dictionary<string, string> { [key] = value }),
+            factory => factory.CreateClient()));
 
         Assert.Contains(message, error.Message);
     }
@@ -88,10 +86,9 @@ public class ClassifierOptionsTests
     [Fact]
     public void Startup_WithAnUnknownMode_Fails()
     {
-        using var gateway = new GatewayFactory();
-        using var factory = gateway.WithWebHostBuilder(builder => builder.UseSetting("Classifier:Mode", "Sometimes"));
-
-        var error = Assert.ThrowsAny<InvalidOperationException>(() => factory.CreateClient());
+        var error = Assert.IsAssignableFrom<InvalidOperationException>(StartupFailure.Of(
+            () => new GatewayFactory(new Dictionary<string, string> { ["Classifier:Mode"] = "Sometimes" }),
+            factory => factory.CreateClient()));
 
         Assert.Contains("Sometimes", error.ToString());
     }

@@ -196,15 +196,17 @@ public sealed class CostBackpressureTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public async Task Policy_BadValues_StopTheGatewayAtStartUp()
+    public void Policy_BadValues_StopTheGatewayAtStartUp()
     {
-        await using var gateway = new GatewayFactory(new Dictionary<string, string>
-        {
-            ["CostBacklog:Ceiling"] = "10",
-            ["CostBacklog:ResumeBelow"] = "50",
-        });
+        var failure = StartupFailure.Of(
+            () => new GatewayFactory(new Dictionary<string, string>
+            {
+                ["CostBacklog:Ceiling"] = "10",
+                ["CostBacklog:ResumeBelow"] = "50",
+            }),
+            gateway => gateway.CreateClient());
 
-        var error = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() => gateway.CreateClient());
+        var error = Assert.IsAssignableFrom<Microsoft.Extensions.Options.OptionsValidationException>(failure);
         Assert.Contains("CostBacklog:ResumeBelow (50)", error.Message, StringComparison.Ordinal);
     }
 }

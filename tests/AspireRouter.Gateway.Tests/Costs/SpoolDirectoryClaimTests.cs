@@ -60,13 +60,14 @@ public sealed class SpoolDirectoryClaimTests : IDisposable
     }
 
     [Fact]
-    public async Task Gateway_WithAnUnwritableSpoolDirectory_DoesNotStart()
+    public void Gateway_WithAnUnwritableSpoolDirectory_DoesNotStart()
     {
-        await using var factory = new GatewayFactory();
-        Directory.CreateDirectory(factory.SpoolDirectory);
-        using var readOnly = ReadOnlyDirectory.Make(factory.SpoolDirectory);
+        Directory.CreateDirectory(_base);
+        using var readOnly = ReadOnlyDirectory.Make(_base);
 
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var error = StartupFailure.Of(
+            () => new GatewayFactory(new Dictionary<string, string> { ["Costs:SpoolDirectory"] = _base }),
+            factory => factory.CreateClient());
 
         Assert.Contains("is not writable by this process", error.ToString(), StringComparison.Ordinal);
     }

@@ -15,7 +15,7 @@ namespace AspireRouter.Gateway.Costs;
 /// nothing (an unreachable Redis is the emitter's own case: it spools anyway).
 /// </summary>
 public sealed partial class CostBackpressure(
-    Func<IConnectionMultiplexer> connect,
+    [FromKeyedServices(CostServiceExtensions.StreamConnection)] Func<IConnectionMultiplexer> connect,
     CostSpool spool,
     CostMetrics metrics,
     IOptions<CostBacklogOptions> policy,

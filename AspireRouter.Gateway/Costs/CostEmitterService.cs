@@ -20,7 +20,7 @@ public sealed partial class CostEmitterService(
     CostSpool spool,
     CostSpooler spooler,
     CostBackpressure backpressure,
-    Func<IConnectionMultiplexer> connect,
+    [FromKeyedServices(CostServiceExtensions.StreamConnection)] Func<IConnectionMultiplexer> connect,
     IOptions<CostOptions> options,
     CostMetrics metrics,
     TimeProvider time,

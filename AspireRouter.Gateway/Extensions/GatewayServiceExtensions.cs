@@ -28,8 +28,9 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<GenAiMetrics>();
 
-        // The one Redis accessor: features take Func<IConnectionMultiplexer> and resolve the connection on first use,
-        // off start-up and off the request path (connecting can block for its connect timeout).
+        // The shared Redis accessor: features take Func<IConnectionMultiplexer> and resolve the connection on first use,
+        // off start-up and off the request path (connecting can block for its connect timeout). Cost events have a
+        // connection of their own, untraced (CostServiceExtensions.StreamConnection).
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton<Func<IConnectionMultiplexer>>(sp => sp.GetRequiredService<IConnectionMultiplexer>);
 

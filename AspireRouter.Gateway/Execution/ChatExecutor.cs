@@ -123,12 +123,13 @@ public sealed partial class ChatExecutor(
                 var hedgeWith = pass == 0 && i + 1 < order.Count ? order[i + 1] : null;
                 var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith);
 
-                // A fast failure is retried on the same candidate at once, up to its retries (at least FastFailureRetries),
-                // as the seed's SDK retries a model: a transient 5xx costs milliseconds, and the next candidate may be
-                // slower, dearer or far away.
-                while (winner is null && !stop && run.FailedFast(candidate) && run.TriesOf(candidate) < Math.Max(run.TriesPerCandidate, 1 + _options.FastFailureRetries))
+                // A fast failure, or a 429 without Retry-After, is retried on the same candidate at once, up to its retries
+                // (at least FastFailureRetries), as the seed's SDK retries a model: a transient 5xx or a blind 429 costs
+                // milliseconds, and the next candidate may be slower, dearer or far away.
+                while (winner is null && !stop && (run.FailedFast(candidate) || run.RateLimitedBlind(candidate))
+                    && run.TriesOf(candidate) < Math.Max(run.TriesPerCandidate, 1 + _options.FastFailureRetries))
                 {
-                    var again = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
+                    var again = await AdmitRetryAsync(run, candidate);
                     if (!again.Allowed)
                     {
                         break;
@@ -282,6 +283,19 @@ public sealed partial class ChatExecutor(
             run.Failures.Add($"{attempt.Candidate.Model.Id}@{attempt.Candidate.Region}: {attempt.Failure}");
             LogAttemptFailed(logger, run.RequestId, attempt.Candidate.Model.Id, attempt.Candidate.Region, attempt.Failure);
         }
+    }
+
+    /// <summary>
+    /// Admission for an immediate retry. A candidate that answered this request a 429 without Retry-After cools down for
+    /// a guessed time that keeps the other requests away; the request that drew it retries at once, as an SDK retries a
+    /// 429 without Retry-After. Only past a cool-down: a breaker that is not closed is admitted as usual.
+    /// </summary>
+    private async ValueTask<BreakerAdmission> AdmitRetryAsync(RequestRun run, Candidate candidate)
+    {
+        var admission = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
+        return !admission.Allowed && admission.CoolUntil is not null && admission.State == BreakerState.Closed && run.RateLimitedBlind(candidate)
+            ? admission with { Allowed = true, CoolUntil = null }
+            : admission;
     }
 
     /// <summary>

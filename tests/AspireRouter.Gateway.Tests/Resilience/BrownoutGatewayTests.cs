@@ -202,10 +202,39 @@ public sealed class BrownoutGatewayTests
     }
 
     [Fact]
-    public async Task HomeEndpointsThatAnswered429WithoutRetryAfter_AreTriedAgain_BeforeTheOtherRegion()
+    public async Task A429WithoutRetryAfter_IsRetriedAtOnceOnTheSameModel_WhileOtherRequestsSkipItsCoolDown()
     {
-        // Each light model answers its first global call with a 429 without Retry-After (a guessed cool-down of
-        // 0.5–1.5 s follows), then serves; cn serves at once but is 200–400 ms away in a deployment.
+        // The primary answers its first call with a 429 without Retry-After (a guessed cool-down of 0.5–1.5 s follows),
+        // then serves: as an SDK retries a blind 429, the request that drew it retries the primary at once.
+        await using var factory = new GatewayFactory();
+        var calls = 0;
+        factory.Stub.On("qwen-3-8b", (_, _) => Task.FromResult(Interlocked.Increment(ref calls) == 1
+            ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("{}", Encoding.UTF8, "application/json") }
+            : StubProvider.Completion("qwen-3-8b")));
+        var client = factory.CreateClient();
+
+        var first = await PostLightAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("qwen-3-8b", Header(first, "X-AspireRouter-Model"));
+        Assert.Equal("global", Header(first, "X-AspireRouter-Region"));
+        Assert.Equal("2", Header(first, "X-AspireRouter-Attempts"));
+        Assert.False(first.Headers.Contains("X-AspireRouter-Panic"));
+
+        // The cool-down is still shared: the next request, within it, starts on the next model of the chain.
+        var second = await PostLightAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("deepseek-v4-flash", Header(second, "X-AspireRouter-Model"));
+        Assert.Equal("1", Header(second, "X-AspireRouter-Attempts"));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task HomeEndpointsThatKeepAnswering429WithoutRetryAfter_AreRetriedBeforeTheOtherRegion()
+    {
+        // Every global light model answers 429 without Retry-After until its fourth call; cn serves at once but is
+        // 200–400 ms away in a deployment.
         await using var factory = new GatewayFactory();
         var calls = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         foreach (var model in LightChain)
@@ -213,7 +242,7 @@ public sealed class BrownoutGatewayTests
             factory.Stub.On(model, (request, _) =>
             {
                 var global = request.RequestUri!.Host.Contains(".global.", StringComparison.Ordinal);
-                return Task.FromResult(global && calls.AddOrUpdate(model, 1, (_, n) => n + 1) == 1
+                return Task.FromResult(global && calls.AddOrUpdate(model, 1, (_, n) => n + 1) < 4
                     ? new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("{}", Encoding.UTF8, "application/json") }
                     : StubProvider.Completion(model));
             });
@@ -221,13 +250,11 @@ public sealed class BrownoutGatewayTests
 
         var response = await PostLightAsync(factory.CreateClient());
 
-        // The three global models are tried (each a 429), then, before leaving the region, tried again in the chain's
-        // order, overriding their cool-downs as in panic mode: the primary serves.
+        // The primary is retried at once up to the SDKs' four tries and serves on the fourth, never leaving the region.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("global", Header(response, "X-AspireRouter-Region"));
         Assert.Equal("qwen-3-8b", Header(response, "X-AspireRouter-Model"));
         Assert.Equal("4", Header(response, "X-AspireRouter-Attempts"));
-        Assert.Equal("true", Header(response, "X-AspireRouter-Panic"));
         Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains(".cn.", StringComparison.Ordinal));
     }
 

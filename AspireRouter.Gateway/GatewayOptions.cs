@@ -27,8 +27,8 @@ public sealed class GatewayOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How many times a fast failure (a 5xx or connection error within the category's latency budget) may be retried
-    /// at once on the same candidate, when the category's <c>MaxRetries</c> is lower: the OpenAI SDKs' default retry
+    /// How many times a fast failure (a 5xx or connection error within the category's latency budget) or a 429 without
+    /// <c>Retry-After</c> may be retried at once on the same candidate, when the category's <c>MaxRetries</c> is lower: the OpenAI SDKs' default retry
     /// count, so a transient error costs what it costs an app calling the provider itself, not a move to a slower
     /// model. The retry throttle still applies. Default: 3; 0 leaves it to <c>MaxRetries</c>.
     /// </summary>

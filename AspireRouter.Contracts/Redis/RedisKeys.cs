@@ -112,6 +112,12 @@ public static class BreakerFields
     /// <summary>Length of the latest cool-down.</summary>
     public const string CoolDuration = "cool_ms";
 
+    /// <summary>
+    /// End of the latest cool-down the provider asked for with Retry-After. While <see cref="CoolUntil"/> is later than
+    /// this, the rest of the cool-down is the gateway's guess (a 429 without Retry-After).
+    /// </summary>
+    public const string ToldUntil = "told_until";
+
     /// <summary>When the endpoint last failed (5xx, timeout, connection or provider-auth error).</summary>
     public const string LastFailure = "last_fail";
 

@@ -123,7 +123,9 @@ public static class RouterStatusApi
 
     private static BreakerDetail Detail(BreakerStatus breaker, double recoveryShare, DateTimeOffset now) => new(
         BreakerName(breaker.State),
-        breaker.IsCooling(now) ? $"rate limited (429), cooling down for {breaker.CoolDuration.TotalSeconds:0.###} s" : breaker.TripReason,
+        breaker.IsCooling(now)
+            ? $"rate limited (429), cooling down for {breaker.CoolDuration.TotalSeconds:0.###} s ({(breaker.IsCoolingOnGuess(now) ? "a guess: no Retry-After" : "the provider's Retry-After")})"
+            : breaker.TripReason,
         breaker.OpenUntil,
         breaker.IsCooling(now) ? breaker.CoolUntil : null,
         breaker.WindowFailures,

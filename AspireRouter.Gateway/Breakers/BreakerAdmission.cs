@@ -11,6 +11,9 @@ public readonly record struct BreakerAdmission(BreakerKey Key, bool Allowed, Bre
     /// <summary>While the endpoint cools down after a 429: when the cool-down ends.</summary>
     public DateTimeOffset? CoolUntil { get; init; }
 
+    /// <summary>The cool-down is the gateway's guess (429s without Retry-After), not the provider's Retry-After.</summary>
+    public bool CoolGuessed { get; init; }
+
     /// <summary>Admitted in panic mode: every candidate of the request was out, and this one was the best of them.</summary>
     public bool Panic { get; init; }
 

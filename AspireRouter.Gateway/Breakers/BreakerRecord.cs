@@ -15,6 +15,7 @@ internal sealed class BreakerRecord
     public long PermitSequence { get; set; }
     public long CoolUntil { get; set; }
     public long CoolDuration { get; set; }
+    public long ToldUntil { get; set; }
     public long LastFailure { get; set; }
     public long TripFailures { get; set; }
     public long TripAttempts { get; set; }
@@ -42,6 +43,7 @@ internal sealed class BreakerRecord
                 case BreakerFields.PermitSequence: record.PermitSequence = Number(value); break;
                 case BreakerFields.CoolUntil: record.CoolUntil = Number(value); break;
                 case BreakerFields.CoolDuration: record.CoolDuration = Number(value); break;
+                case BreakerFields.ToldUntil: record.ToldUntil = Number(value); break;
                 case BreakerFields.LastFailure: record.LastFailure = Number(value); break;
                 case BreakerFields.TripFailures: record.TripFailures = Number(value); break;
                 case BreakerFields.TripAttempts: record.TripAttempts = Number(value); break;
@@ -66,6 +68,7 @@ internal sealed class BreakerRecord
         Version = status.Version,
         CoolUntil = status.CoolUntil?.ToUnixTimeMilliseconds() ?? 0,
         CoolDuration = (long)status.CoolDuration.TotalMilliseconds,
+        ToldUntil = status.ToldUntil?.ToUnixTimeMilliseconds() ?? 0,
         LastFailure = status.LastFailureAt?.ToUnixTimeMilliseconds() ?? 0,
         TripFailures = status.TripFailures,
         TripAttempts = status.TripAttempts,
@@ -86,6 +89,7 @@ internal sealed class BreakerRecord
         WindowSuccesses = InWindow(Successes, now, settings),
         CoolUntil = CoolUntil > now ? DateTimeOffset.FromUnixTimeMilliseconds(CoolUntil) : null,
         CoolDuration = TimeSpan.FromMilliseconds(CoolDuration),
+        ToldUntil = ToldUntil > now ? DateTimeOffset.FromUnixTimeMilliseconds(ToldUntil) : null,
         LastFailureAt = LastFailure > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(LastFailure) : null,
         TripFailures = (int)TripFailures,
         TripAttempts = (int)TripAttempts,

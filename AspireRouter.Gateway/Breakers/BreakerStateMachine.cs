@@ -58,6 +58,12 @@ internal static class BreakerStateMachine
                         dirty = true;
                     }
 
+                    if (args.Told && args.CoolUntil > r.ToldUntil)
+                    {
+                        r.ToldUntil = args.CoolUntil;
+                        dirty = true;
+                    }
+
                     break;
                 }
 
@@ -89,7 +95,7 @@ internal static class BreakerStateMachine
                 else if (before == BreakerState.Closed && op == BreakerOp.Failure)
                 {
                     var (failures, successes) = Window();
-                    if (failures >= s.FailureThreshold && FailureEvidence.LowerBound(failures, failures + successes, s.Confidence) >= s.FailureRatio)
+                    if (failures >= s.FailureThreshold && FailureEvidence.LowerBound(failures, failures + successes + args.InFlight, s.Confidence) >= s.FailureRatio)
                     {
                         Open(s.OpenMs, failures, failures + successes);
                     }
@@ -178,7 +184,13 @@ internal static class BreakerStateMachine
 /// <param name="Permit">The trial permit the attempt held (0 = none).</param>
 /// <param name="Successes">Successes counted by the caller since its last call, added to the window first.</param>
 /// <param name="CoolUntil">For <see cref="BreakerOp.Throttled"/>: the end of the cool-down, Unix ms.</param>
-internal readonly record struct BreakerArgs(long Permit = 0, long Successes = 0, long CoolUntil = 0);
+/// <param name="Told">For <see cref="BreakerOp.Throttled"/>: the cool-down is the provider's Retry-After, not a guess.</param>
+/// <param name="InFlight">
+/// For <see cref="BreakerOp.Failure"/>: the caller's attempts on the endpoint that have no outcome yet. They count as not
+/// failed when the failure is judged: a failure comes back in milliseconds while an answer takes hundreds, so right
+/// after the window empties (a reset, a quiet period) the first outcomes are the failures alone, even at 50 %.
+/// </param>
+internal readonly record struct BreakerArgs(long Permit = 0, long Successes = 0, long CoolUntil = 0, bool Told = false, long InFlight = 0);
 
 /// <summary>How sure the window makes us that a model fails at least a given share of its attempts.</summary>
 internal static class FailureEvidence

@@ -56,6 +56,9 @@ public sealed record BreakerStatus(
     /// <summary>Length of the latest cool-down (the provider's Retry-After, or the default with jitter).</summary>
     public TimeSpan CoolDuration { get; init; }
 
+    /// <summary>While a cool-down the provider asked for with Retry-After lasts: when it ends; null otherwise.</summary>
+    public DateTimeOffset? ToldUntil { get; init; }
+
     /// <summary>When the endpoint last failed; null when it never has (or the breaker's hash expired).</summary>
     public DateTimeOffset? LastFailureAt { get; init; }
 
@@ -70,6 +73,12 @@ public sealed record BreakerStatus(
 
     /// <summary>Whether the endpoint is cooling down at <paramref name="now"/>.</summary>
     public bool IsCooling(DateTimeOffset now) => CoolUntil is { } until && until > now;
+
+    /// <summary>
+    /// Whether the endpoint is cooling down at <paramref name="now"/> on the gateway's guess alone: after 429s without
+    /// Retry-After, with no Retry-After of the provider's still running.
+    /// </summary>
+    public bool IsCoolingOnGuess(DateTimeOffset now) => IsCooling(now) && !(ToldUntil is { } told && told > now);
 
     /// <summary>Why the breaker last opened, in words fit for a status page or an error.</summary>
     public string? TripReason => State == BreakerState.Closed ? null

@@ -34,6 +34,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
     private readonly ILogger<CircuitBreakers> _logger;
     private readonly ConcurrentDictionary<BreakerKey, Entry> _views = new();
     private readonly ConcurrentDictionary<BreakerKey, StrongBox<long>> _pendingSuccesses = new();
+    private readonly ConcurrentDictionary<BreakerKey, StrongBox<long>> _inFlight = new();
     private long _sequence;
     private int _mode = (int)Mode.Starting;
 
@@ -76,7 +77,7 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
         var now = _time.GetUtcNow();
         if (status.IsCooling(now))
         {
-            return ValueTask.FromResult(Denied(status) with { CoolUntil = status.CoolUntil });
+            return ValueTask.FromResult(Denied(status) with { CoolUntil = status.CoolUntil, CoolGuessed = status.IsCoolingOnGuess(now) });
         }
 
         return status.State switch
@@ -122,11 +123,17 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
             _metrics.CoolDown(admission.Key);
         }
 
-        var args = new BreakerArgs(admission.TrialPermit, Interlocked.Exchange(ref Pending(admission.Key).Value, 0), coolUntil);
+        var args = new BreakerArgs(admission.TrialPermit, Interlocked.Exchange(ref Pending(admission.Key).Value, 0), coolUntil,
+            Told: op == BreakerOp.Throttled && retryAfter is not null,
+            InFlight: op == BreakerOp.Failure ? Math.Max(0, Interlocked.Read(ref InFlight(admission.Key).Value)) : 0);
         return new ValueTask(ExecuteAsync(admission.Key, op, args));
     }
 
     public BreakerStatus StatusOf(string model, string region) => Status(new BreakerKey(model, region));
+
+    public void AttemptStarted(string model, string region) => Interlocked.Increment(ref InFlight(new BreakerKey(model, region)).Value);
+
+    public void AttemptEnded(string model, string region) => Interlocked.Decrement(ref InFlight(new BreakerKey(model, region)).Value);
 
     public async Task<(BreakerStatus Before, bool Shared)> ResetAsync(string model, string region)
     {
@@ -179,6 +186,8 @@ internal sealed partial class CircuitBreakers : ICircuitBreakers
     }
 
     private StrongBox<long> Pending(BreakerKey key) => _pendingSuccesses.GetOrAdd(key, static _ => new StrongBox<long>());
+
+    private StrongBox<long> InFlight(BreakerKey key) => _inFlight.GetOrAdd(key, static _ => new StrongBox<long>());
 
     public IReadOnlyList<BreakerStatus> GetStatuses() =>
         [.. _views.Values.Select(e => e.Status).OrderBy(s => s.Key.Model, StringComparer.Ordinal).ThenBy(s => s.Key.Region, StringComparer.Ordinal)];

@@ -30,6 +30,16 @@ public interface ICircuitBreakers
     BreakerStatus StatusOf(string model, string region);
 
     /// <summary>
+    /// An attempt on <paramref name="model"/> in <paramref name="region"/> was sent. Until <see cref="AttemptEnded"/>,
+    /// it counts as not failed when a failure there is judged: failures come back faster than answers, and without
+    /// the attempts still running the first outcomes after a quiet period would be the failures alone.
+    /// </summary>
+    void AttemptStarted(string model, string region);
+
+    /// <summary>The attempt counted by <see cref="AttemptStarted"/> has its outcome (call before recording it).</summary>
+    void AttemptEnded(string model, string region);
+
+    /// <summary>
     /// The share (0.1 to 1) of requests that may try <paramref name="model"/> in <paramref name="region"/> first while it
     /// ramps back up after its breaker closed; 1 when it is not ramping.
     /// </summary>

@@ -46,7 +46,7 @@ internal sealed class RedisBreakerStore(Func<IConnectionMultiplexer> connect, Br
     public async Task<BreakerStep> ExecuteAsync(BreakerKey key, BreakerOp op, BreakerArgs args, DateTimeOffset now)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
-        RedisValue[] argv = [OpName(op), nowMs, args.Permit, args.Successes, args.CoolUntil, .. _settings];
+        RedisValue[] argv = [OpName(op), nowMs, args.Permit, args.Successes, args.CoolUntil, args.Told ? 1 : 0, args.InFlight, .. _settings];
         var result = await Database().ScriptEvaluateAsync(Script, [key.RedisKey], argv).WaitAsync(timeout, time);
         var items = (RedisResult[])result!;
         var fields = new List<KeyValuePair<string, string>>((items.Length - 4) / 2);

@@ -4,7 +4,9 @@
 -- KEYS[1]  the breaker's hash
 -- ARGV     op ('admit' | 'success' | 'failure' | 'release' | 'throttled' | 'tally'), now (Unix ms, from the gateway's
 --          clock), permit (the trial permit an attempt held, 0 = none), successes (counted by the caller since its last
---          call, added to the window first), cool_until (Unix ms, for 'throttled'), then the settings:
+--          call, added to the window first), cool_until (Unix ms, for 'throttled'), told (1 when that cool-down is the
+--          provider's Retry-After, 0 when a guess), in_flight (for 'failure': the caller's attempts on the endpoint still
+--          without an outcome, weighed as not failed when judging whether to open), then the settings:
 --          failure threshold, failure ratio, confidence z, bucket length (ms), buckets, open duration (ms),
 --          max open duration (ms), max concurrent trials, successes to close, permit lease (ms), key TTL (ms).
 -- Returns  { allowed (0/1), permit (0 = none), state before, state after, field1, value1, field2, value2, ... }
@@ -14,17 +16,19 @@ local now = tonumber(ARGV[2])
 local arg = tonumber(ARGV[3])
 local successes = tonumber(ARGV[4])
 local cool_until = tonumber(ARGV[5])
-local threshold = tonumber(ARGV[6])
-local ratio = tonumber(ARGV[7])
-local z = tonumber(ARGV[8])
-local bucket_ms = tonumber(ARGV[9])
-local buckets = tonumber(ARGV[10])
-local open_base = tonumber(ARGV[11])
-local open_max = tonumber(ARGV[12])
-local max_trials = tonumber(ARGV[13])
-local to_close = tonumber(ARGV[14])
-local lease_ms = tonumber(ARGV[15])
-local ttl_ms = tonumber(ARGV[16])
+local told = tonumber(ARGV[6])
+local in_flight = tonumber(ARGV[7])
+local threshold = tonumber(ARGV[8])
+local ratio = tonumber(ARGV[9])
+local z = tonumber(ARGV[10])
+local bucket_ms = tonumber(ARGV[11])
+local buckets = tonumber(ARGV[12])
+local open_base = tonumber(ARGV[13])
+local open_max = tonumber(ARGV[14])
+local max_trials = tonumber(ARGV[15])
+local to_close = tonumber(ARGV[16])
+local lease_ms = tonumber(ARGV[17])
+local ttl_ms = tonumber(ARGV[18])
 
 local h = {}
 local raw = redis.call('HGETALL', key)
@@ -141,6 +145,7 @@ elseif op == 'success' or op == 'failure' or op == 'release' or op == 'throttled
       set('cool_until', cool_until)
       set('cool_ms', cool_until - now)
     end
+    if told == 1 and cool_until > num('told_until') then set('told_until', cool_until) end
   elseif op == 'success' or op == 'failure' then
     add(op == 'failure' and 'f:' or 's:', 1)
     if op == 'failure' then set('last_fail', now) end
@@ -153,7 +158,7 @@ elseif op == 'success' or op == 'failure' or op == 'release' or op == 'throttled
       end
     elseif before == 'closed' and op == 'failure' then
       local f, s = window()
-      if f >= threshold and lower_bound(f, f + s) >= ratio then
+      if f >= threshold and lower_bound(f, f + s + in_flight) >= ratio then
         open(open_base, f, f + s)
       end
     end

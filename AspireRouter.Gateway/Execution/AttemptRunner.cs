@@ -71,6 +71,7 @@ public sealed partial class AttemptRunner(
         // Not disposed here: the span goes with the attempt and ends when the request is recorded, with its usage and cost.
         var activity = GatewayTelemetry.StartAttempt(candidate, number);
         UpstreamAttempt attempt;
+        breakers.AttemptStarted(candidate.Model.Id, candidate.Region);
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, superseded);
@@ -90,6 +91,10 @@ public sealed partial class AttemptRunner(
         {
             activity?.Dispose();
             throw;
+        }
+        finally
+        {
+            breakers.AttemptEnded(candidate.Model.Id, candidate.Region);
         }
 
         attempt.Span = activity;

@@ -13,6 +13,8 @@ namespace AspireRouter.Gateway.Execution;
 /// Runs a request along its candidates under one deadline. Each pass tries every candidate once, in order, moving
 /// on at once after a failure; candidates that are out (breaker open, half-open with its trials taken, or cooling
 /// down after a 429) are skipped, and tried last, best first, when nothing admitted served the pass (panic mode).
+/// A cool-down that is only the gateway's guess (a 429 without Retry-After) is tried past before the request leaves
+/// its preferred region for a farther one, or before panic mode when it has no other region.
 /// Later passes retry each candidate, up to the category's <c>MaxRetries</c> times, after exponential backoff with
 /// full jitter and never sooner than its Retry-After. Every attempt after the first must get past the adaptive retry
 /// throttle. A category that hedges races the next candidate against a slow first attempt.
@@ -36,6 +38,9 @@ public sealed partial class ChatExecutor(
 
     /// <summary>Deadline for a concrete model id.</summary>
     private static readonly TimeSpan DirectModelTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>How much slower (p95) a candidate may be and still take first attempts a guessed cool-down steers away.</summary>
+    private const double GuessSteersWithin = 1.5;
 
     private readonly GatewayOptions _options = options.Value;
 
@@ -83,15 +88,19 @@ public sealed partial class ChatExecutor(
         {
             var attemptsBeforePass = run.Attempts;
             List<(Candidate Candidate, BreakerAdmission Admission)>? outs = null;
+            var home = order.Count;
             for (var i = 0; i < order.Count; i++)
             {
                 var candidate = order[i];
-                if (i > 0 && candidate.Region != order[0].Region && order[i - 1].Region == order[0].Region)
+                if (home == order.Count && candidate.Region != order[0].Region)
                 {
-                    // Leaving the preferred region: its candidates that answered this request a 429 without Retry-After
-                    // are tried once more first: their cool-down is a guess and a 429 costs milliseconds, while the other
-                    // region costs its distance on every answer.
-                    var (nearWinner, nearStop) = await TryRateLimitedAgainAsync(run, attempts, order.Take(i));
+                    // Leaving the preferred region. When it is this gateway's own, the other is the far one: first the
+                    // preferred region's candidates that only a guessed cool-down kept out. (When the preferred region
+                    // is the far one, as regional-cn's is for gateway-global, moving on is what saves the distance.)
+                    home = i;
+                    var (nearWinner, nearStop) = IsOwnRegion(order[0].Region)
+                        ? await TryPastGuessesAsync(run, attempts, order.Take(i), outs, pass)
+                        : (null, false);
                     if (nearWinner is not null || nearStop)
                     {
                         return nearWinner;
@@ -111,6 +120,18 @@ public sealed partial class ChatExecutor(
                     continue; // already tried in this pass (as a hedge)
                 }
 
+                if (outs is not null)
+                {
+                    // A guessed cool-down steers first attempts to candidates about as fast as the one it keeps out; before
+                    // a clearly slower one (kimi-k2-5 after glm-5 in regional-cn), the faster ones it kept out are tried past it.
+                    var (fastWinner, fastStop) = await TryPastGuessesAsync(run, attempts,
+                        order.Take(i).Where(faster => faster.Region == candidate.Region && MuchSlower(candidate, faster)), outs, pass);
+                    if (fastWinner is not null || fastStop)
+                    {
+                        return fastWinner;
+                    }
+                }
+
                 var admission = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
                 if (!admission.Allowed)
                 {
@@ -121,31 +142,20 @@ public sealed partial class ChatExecutor(
 
                 run.Unskip(candidate);
                 var hedgeWith = pass == 0 && i + 1 < order.Count ? order[i + 1] : null;
-                var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith);
-
-                // A fast failure, or a 429 without Retry-After, is retried on the same candidate at once, up to its retries
-                // (at least FastFailureRetries), as the seed's SDK retries a model: a transient 5xx or a blind 429 costs
-                // milliseconds, and the next candidate may be slower, dearer or far away.
-                while (winner is null && !stop && (run.FailedFast(candidate) || run.RateLimitedBlind(candidate))
-                    && run.TriesOf(candidate) < Math.Max(run.TriesPerCandidate, 1 + _options.FastFailureRetries))
-                {
-                    var again = await AdmitRetryAsync(run, candidate);
-                    if (!again.Allowed)
-                    {
-                        break;
-                    }
-
-                    var before = run.Attempts;
-                    (winner, stop) = await TryAsync(run, attempts, candidate, again, hedgeWith: null, immediate: true);
-                    if (run.Attempts == before)
-                    {
-                        break; // not tried (the retry throttle, the deadline): on to the next candidate
-                    }
-                }
-
+                var (winner, stop) = await TryWithRetriesAsync(run, attempts, candidate, admission, hedgeWith);
                 if (winner is not null || stop)
                 {
                     return winner;
+                }
+            }
+
+            if (home == order.Count)
+            {
+                // One region only: its candidates that only a guessed cool-down kept out, before panic mode.
+                var (nearWinner, nearStop) = await TryPastGuessesAsync(run, attempts, order, outs, pass);
+                if (nearWinner is not null || nearStop)
+                {
+                    return nearWinner;
                 }
             }
 
@@ -286,34 +296,109 @@ public sealed partial class ChatExecutor(
     }
 
     /// <summary>
-    /// Admission for an immediate retry. A candidate that answered this request a 429 without Retry-After cools down for
-    /// a guessed time that keeps the other requests away; the request that drew it retries at once, as an SDK retries a
-    /// 429 without Retry-After. Only past a cool-down: a breaker that is not closed is admitted as usual.
+    /// Whether <paramref name="candidate"/> is typically much slower than <paramref name="than"/>: its p95 more than
+    /// <see cref="GuessSteersWithin"/> times the other's. False while either is unknown.
     /// </summary>
-    private async ValueTask<BreakerAdmission> AdmitRetryAsync(RequestRun run, Candidate candidate)
+    private bool MuchSlower(Candidate candidate, Candidate than) =>
+        TypicalP95(candidate) is { } slow && TypicalP95(than) is { } fast && slow > fast * GuessSteersWithin;
+
+    /// <summary>
+    /// The candidate's p95 in its region or, with too few samples there, the model's in another region: how fast a
+    /// model answers is mostly the model's (a region this gateway seldom calls has few samples of its own).
+    /// </summary>
+    private TimeSpan? TypicalP95(Candidate candidate)
+    {
+        if (latency.Get(candidate.Model.Id, candidate.Region) is { } own)
+        {
+            return own.P95;
+        }
+
+        foreach (var region in candidate.Model.Regions)
+        {
+            if (region != candidate.Region && latency.Get(candidate.Model.Id, region) is { } elsewhere)
+            {
+                return elsewhere.P95;
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsOwnRegion(string region) => string.Equals(region, _options.Region, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Tries <paramref name="candidate"/>, then, after a fast failure or a 429 without Retry-After, again at once, up to
+    /// its retries (at least FastFailureRetries), as the seed's SDK retries a model: a transient 5xx or a blind 429 costs
+    /// milliseconds, and the next candidate may be slower, dearer or far away.
+    /// </summary>
+    private async Task<(UpstreamAttempt? Winner, bool Stop)> TryWithRetriesAsync(
+        RequestRun run, List<UpstreamAttempt> attempts, Candidate candidate, BreakerAdmission admission, Candidate? hedgeWith)
+    {
+        var (winner, stop) = await TryAsync(run, attempts, candidate, admission, hedgeWith);
+        while (winner is null && !stop && (run.FailedFast(candidate) || run.RateLimitedBlind(candidate))
+            && run.TriesOf(candidate) < Math.Max(run.TriesPerCandidate, 1 + _options.FastFailureRetries))
+        {
+            var again = await AdmitPastGuessAsync(candidate);
+            if (!again.Allowed)
+            {
+                break;
+            }
+
+            var before = run.Attempts;
+            (winner, stop) = await TryAsync(run, attempts, candidate, again, hedgeWith: null, immediate: true);
+            if (run.Attempts == before)
+            {
+                break; // not tried (the retry throttle, the deadline): on to the next candidate
+            }
+        }
+
+        return (winner, stop);
+    }
+
+    /// <summary>
+    /// Admission past a guessed cool-down. After a 429 without Retry-After the endpoint cools down for a guessed time,
+    /// which sends the other requests' first attempts to the region's other candidates; it never keeps a request from
+    /// retrying it, nor sends one to the other region or into panic mode. A provider's Retry-After, an open breaker or
+    /// half-open trials in flight are obeyed as usual.
+    /// </summary>
+    private async ValueTask<BreakerAdmission> AdmitPastGuessAsync(Candidate candidate)
     {
         var admission = await breakers.AdmitAsync(candidate.Model.Id, candidate.Region);
-        return !admission.Allowed && admission.CoolUntil is not null && admission.State == BreakerState.Closed && run.RateLimitedBlind(candidate)
-            ? admission with { Allowed = true, CoolUntil = null }
+        return !admission.Allowed && admission.CoolGuessed && admission.State == BreakerState.Closed
+            ? admission with { Allowed = true, CoolUntil = null, CoolGuessed = false }
             : admission;
     }
 
     /// <summary>
-    /// Tries once more, in the policy's order, each of <paramref name="home"/> whose last attempt in this request was a
-    /// 429 without Retry-After, while it has retries left (its cool-down is overridden as in panic mode, and the
-    /// response says so).
+    /// Before a request goes somewhere slower than what a guessed cool-down kept out — a candidate of the same region
+    /// much slower than it, the other region when the preferred one is this gateway's own, or panic mode when it has no
+    /// other region:
+    /// tries, in the policy's order, each of <paramref name="home"/> that this pass skipped for a guessed cool-down, and
+    /// each whose last attempt in this request was a 429 without Retry-After while it has retries left. A guessed
+    /// cool-down costs milliseconds to try past; the other region costs its distance on every answer.
     /// </summary>
-    private async Task<(UpstreamAttempt? Winner, bool Stop)> TryRateLimitedAgainAsync(RequestRun run, List<UpstreamAttempt> attempts, IEnumerable<Candidate> home)
+    private async Task<(UpstreamAttempt? Winner, bool Stop)> TryPastGuessesAsync(
+        RequestRun run, List<UpstreamAttempt> attempts, IEnumerable<Candidate> home,
+        List<(Candidate Candidate, BreakerAdmission Admission)>? outs, int pass)
     {
         foreach (var candidate in home)
         {
-            if (run.DeadlineHit || !run.RateLimitedBlind(candidate) || run.TriesOf(candidate) >= run.TriesPerCandidate
-                || breakers.StatusOf(candidate.Model.Id, candidate.Region).State == BreakerState.Open)
+            var skippedOnGuess = run.TriesOf(candidate) <= pass && outs is not null
+                && outs.Exists(o => o.Candidate == candidate && o.Admission.CoolGuessed && o.Admission.State == BreakerState.Closed);
+            var drewBlind429 = run.RateLimitedBlind(candidate) && run.TriesOf(candidate) < run.TriesPerCandidate;
+            if (run.DeadlineHit || !(skippedOnGuess || drewBlind429))
             {
                 continue;
             }
 
-            var (winner, stop) = await TryAsync(run, attempts, candidate, breakers.AdmitInPanic(candidate.Model.Id, candidate.Region), hedgeWith: null, immediate: true);
+            var admission = await AdmitPastGuessAsync(candidate);
+            if (!admission.Allowed)
+            {
+                continue;
+            }
+
+            run.Unskip(candidate);
+            var (winner, stop) = await TryWithRetriesAsync(run, attempts, candidate, admission, hedgeWith: null);
             if (winner is not null || stop)
             {
                 return (winner, stop);

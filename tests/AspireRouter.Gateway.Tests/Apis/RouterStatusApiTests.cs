@@ -34,4 +34,22 @@ public sealed class RouterStatusApiTests
         Assert.Equal("closed", qwen.GetProperty("breaker").GetString());
         Assert.Contains("light", qwen.GetProperty("over_budget_in").EnumerateArray().Select(c => c.GetString()));
     }
+
+    [Fact]
+    public async Task ACoolingEndpoint_SaysWhetherItsCoolDownIsAGuessOrTheProvidersRetryAfter()
+    {
+        using var factory = new GatewayFactory();
+        var breakers = factory.Services.GetRequiredService<AspireRouter.Gateway.Breakers.ICircuitBreakers>();
+        await breakers.RecordAsync(await breakers.AdmitAsync("qwen-3-8b", "global"), AspireRouter.Gateway.Breakers.BreakerOutcome.RateLimited);
+        await breakers.RecordAsync(await breakers.AdmitAsync("glm-4-9b", "global"), AspireRouter.Gateway.Breakers.BreakerOutcome.RateLimited, TimeSpan.FromSeconds(30));
+
+        using var response = await factory.CreateClient().GetAsync(new Uri("/v1/router/status", UriKind.Relative));
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        string Reason(string model) => json.RootElement.GetProperty("models").EnumerateArray()
+            .Single(m => m.GetProperty("model").GetString() == model && m.GetProperty("region").GetString() == "global")
+            .GetProperty("breaker_detail").GetProperty("reason").GetString()!;
+        Assert.Contains("(a guess: no Retry-After)", Reason("qwen-3-8b"));
+        Assert.Equal("rate limited (429), cooling down for 30 s (the provider's Retry-After)", Reason("glm-4-9b"));
+    }
 }

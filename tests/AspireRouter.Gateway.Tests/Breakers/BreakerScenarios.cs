@@ -90,6 +90,55 @@ public abstract class BreakerScenarios
     }
 
     [Fact]
+    public async Task AttemptsStillRunning_CountAsNotFailed_SoFastFailuresAloneDoNotOpenAHalfFailingEndpoint()
+    {
+        var breakers = await CreateAsync();
+
+        // Ten requests reach the endpoint at once: half of them fail in milliseconds, the others answer later.
+        for (var i = 0; i < 10; i++)
+        {
+            breakers.AttemptStarted(BreakerTestKit.Model, BreakerTestKit.Region);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            breakers.AttemptEnded(BreakerTestKit.Model, BreakerTestKit.Region);
+            await breakers.FailAsync();
+        }
+
+        Assert.Equal(BreakerState.Closed, breakers.StatusOf().State); // 5 failed, 5 still running: the lower bound is 0.24
+
+        for (var i = 0; i < 5; i++)
+        {
+            breakers.AttemptEnded(BreakerTestKit.Model, BreakerTestKit.Region);
+            await breakers.SucceedAsync();
+        }
+
+        await breakers.FailAsync(2);
+        Assert.Equal(BreakerState.Closed, breakers.StatusOf().State); // 7 of 12
+        AssertStore(breakers);
+    }
+
+    [Fact]
+    public async Task AnEndpointThatFailsEveryAttempt_StillOpens_WhileOtherAttemptsRun()
+    {
+        var breakers = await CreateAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            breakers.AttemptStarted(BreakerTestKit.Model, BreakerTestKit.Region);
+        }
+
+        // Four attempts keep running; every one that ends fails. Twelve failures make sure of half against the four.
+        await breakers.FailAsync(11);
+        Assert.Equal(BreakerState.Closed, breakers.StatusOf().State); // 11 failed, 4 running: the lower bound is 0.48
+        await breakers.FailAsync();
+
+        Assert.Equal(BreakerState.Open, breakers.StatusOf().State); // 12 and 4: 0.505
+        Assert.Equal("12 of 12 attempts failed in the window", breakers.StatusOf().TripReason);
+        AssertStore(breakers);
+    }
+
+    [Fact]
     public async Task SuccessesCountedLocally_AreCarriedByTheNextFailure_AndKeepTheRatioDown()
     {
         var breakers = await CreateAsync();
@@ -146,6 +195,36 @@ public abstract class BreakerScenarios
         Time.Advance(TimeSpan.FromSeconds(2));
         await breakers.RecordAsync(await breakers.AdmitAsync(), BreakerOutcome.RateLimited, TimeSpan.FromHours(1));
         Assert.Equal(Time.GetUtcNow().AddSeconds(60), breakers.StatusOf().CoolUntil);
+        AssertStore(breakers);
+    }
+
+    [Fact]
+    public async Task ACoolDown_SaysWhetherItIsTheProvidersRetryAfter_OrAGuess_UntilTheRetryAfterEnds()
+    {
+        var breakers = await CreateAsync();
+
+        await breakers.RecordAsync(await breakers.AdmitAsync(), BreakerOutcome.RateLimited);
+        var guessed = await breakers.AdmitAsync();
+        Assert.False(guessed.Allowed);
+        Assert.True(guessed.CoolGuessed);
+        Assert.Null(breakers.StatusOf().ToldUntil);
+
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await breakers.RecordAsync(await breakers.AdmitAsync(), BreakerOutcome.RateLimited, TimeSpan.FromSeconds(1));
+        var told = await breakers.AdmitAsync();
+        Assert.False(told.Allowed);
+        Assert.False(told.CoolGuessed);
+        Assert.Equal(Time.GetUtcNow().AddSeconds(1), breakers.StatusOf().ToldUntil);
+
+        // A guess that outlasts the provider's Retry-After: a Retry-After while it runs, a guess after.
+        Time.Advance(TimeSpan.FromSeconds(0.9));
+        await breakers.RecordAsync(told with { Allowed = true, CoolUntil = null }, BreakerOutcome.RateLimited);
+        Assert.False((await breakers.AdmitAsync()).CoolGuessed);
+        Time.Advance(TimeSpan.FromSeconds(0.2));
+        var after = await breakers.AdmitAsync();
+        Assert.False(after.Allowed); // the guess ends 0.5–1.5 s after it was made
+        Assert.True(after.CoolGuessed);
+        Assert.True(breakers.StatusOf().IsCoolingOnGuess(Time.GetUtcNow()));
         AssertStore(breakers);
     }
 

@@ -276,4 +276,96 @@ public sealed class BrownoutGatewayTests
         Assert.Equal("cn", Header(response, "X-AspireRouter-Region"));
         Assert.Equal("4", Header(response, "X-AspireRouter-Attempts"));
     }
+
+    /// <summary>Cools every global light endpoint down as other requests' 429s would: guessed, or for the provider's Retry-After.</summary>
+    private static async Task CoolEveryGlobalLightModelAsync(GatewayFactory factory, TimeSpan? retryAfter, string region = "global")
+    {
+        var breakers = factory.Services.GetRequiredService<ICircuitBreakers>();
+        foreach (var model in LightChain)
+        {
+            await breakers.RecordAsync(await breakers.AdmitAsync(model, region), BreakerOutcome.RateLimited, retryAfter);
+            Assert.True(breakers.StatusOf(model, region).IsCooling(DateTimeOffset.UtcNow));
+        }
+    }
+
+    [Fact]
+    public async Task HomeEndpointsCoolingOnAGuess_AreTriedInOrderBeforeTheOtherRegion_WithoutPanicMode()
+    {
+        // Other requests' 429s without Retry-After left every global light endpoint cooling for a guessed 0.5–1.5 s.
+        // The guess only sends first attempts to the region's other candidates: with none left, the request tries the
+        // region's own in the chain's order before it pays the other region's distance.
+        await using var factory = new GatewayFactory();
+        await CoolEveryGlobalLightModelAsync(factory, retryAfter: null);
+
+        var response = await PostLightAsync(factory.CreateClient());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("qwen-3-8b", Header(response, "X-AspireRouter-Model"));
+        Assert.Equal("global", Header(response, "X-AspireRouter-Region"));
+        Assert.Equal("1", Header(response, "X-AspireRouter-Attempts"));
+        Assert.False(response.Headers.Contains("X-AspireRouter-Panic"));
+        Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains(".cn.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HomeEndpointsCoolingForTheProvidersRetryAfter_AreLeftAlone_TheOtherRegionServes()
+    {
+        await using var factory = new GatewayFactory();
+        await CoolEveryGlobalLightModelAsync(factory, retryAfter: TimeSpan.FromSeconds(30));
+
+        var response = await PostLightAsync(factory.CreateClient());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("qwen-3-8b", Header(response, "X-AspireRouter-Model"));
+        Assert.Equal("cn", Header(response, "X-AspireRouter-Region"));
+        Assert.Equal("1", Header(response, "X-AspireRouter-Attempts"));
+        Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains(".global.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ARequestBoundToOneRegion_TriesItsGuessedCoolDownsBeforePanicMode()
+    {
+        await using var factory = new GatewayFactory();
+        await CoolEveryGlobalLightModelAsync(factory, retryAfter: null, region: "cn");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"light","messages":[{"role":"user","content":"hello"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(AspireRouter.Gateway.Routing.ResidencyRequirement.Header, "cn");
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("qwen-3-8b", Header(response, "X-AspireRouter-Model"));
+        Assert.Equal("cn", Header(response, "X-AspireRouter-Region"));
+        Assert.False(response.Headers.Contains("X-AspireRouter-Panic"));
+    }
+
+    [Theory]
+    [InlineData(400, "qwen-3-8b")] // the next candidate is four times slower: the guess is tried past first
+    [InlineData(130, "deepseek-v4-flash")] // about as fast: the guess steers the request to it
+    public async Task AGuessedCoolDown_SteersFirstAttemptsOnlyToCandidatesAboutAsFast(int nextMs, string servedBy)
+    {
+        await using var factory = new GatewayFactory();
+        var tracker = factory.Services.GetRequiredService<AspireRouter.Gateway.Latency.LocalLatencyTracker>();
+        for (var i = 0; i < 20; i++)
+        {
+            tracker.Record("qwen-3-8b", "global", TimeSpan.FromMilliseconds(100), success: true);
+            tracker.Record("deepseek-v4-flash", "global", TimeSpan.FromMilliseconds(nextMs), success: true);
+            tracker.Record("glm-4-9b", "global", TimeSpan.FromMilliseconds(120), success: true);
+        }
+
+        tracker.Refresh();
+        await factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AspireRouter.Gateway.Latency.SharedLatencyService>().Single().RefreshAsync();
+        var breakers = factory.Services.GetRequiredService<ICircuitBreakers>();
+        await breakers.RecordAsync(await breakers.AdmitAsync("qwen-3-8b", "global"), BreakerOutcome.RateLimited);
+
+        var response = await PostLightAsync(factory.CreateClient());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(servedBy, Header(response, "X-AspireRouter-Model"));
+        Assert.Equal("global", Header(response, "X-AspireRouter-Region"));
+        Assert.Equal("1", Header(response, "X-AspireRouter-Attempts"));
+        Assert.False(response.Headers.Contains("X-AspireRouter-Panic"));
+    }
 }

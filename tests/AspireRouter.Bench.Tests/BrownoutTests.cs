@@ -75,6 +75,27 @@ public sealed class BrownoutTests
     }
 
     [Theory]
+    [InlineData(1.01, "**no**, within noise")] // 1 % slower: resampling puts 0 inside the difference's interval
+    [InlineData(1.5, "**no**")] // half as slow again: clearly above
+    public void AP99Miss_SaysWhetherTheRunCanTellTheRoutersApart(double slower, string verdict)
+    {
+        // A heavy tail, as one model's latency has: 800 answers, each rank e^(4/800) slower than the one before.
+        var seed = Tail(BrownoutReport.Seed, 1.0);
+        var gateway = Tail(BrownoutReport.Gateway, slower);
+
+        var row = Assert.Single(BrownoutReport.Checks([gateway, seed]), r => r.StartsWith("| p99", StringComparison.Ordinal));
+
+        Assert.EndsWith($"| <= seed | {verdict} |", row, StringComparison.Ordinal);
+        Assert.Contains("difference's 95 % interval", row, StringComparison.Ordinal);
+        var (low, high) = BrownoutReport.AnswerDifferenceInterval(gateway, seed, 99);
+        Assert.True(low < high);
+        Assert.Equal(slower < 1.1, low <= 0);
+
+        static BrownoutRun Tail(string router, double scale) => new(Healthy, router, TimeSpan.FromSeconds(10),
+            [.. Enumerable.Range(0, 800).Select(i => Ok(0) with { Ms = scale * 100 * Math.Exp(4.0 * i / 800) })]);
+    }
+
+    [Theory]
     [InlineData(1.0, "100.00 %")]
     [InlineData(0.99999, "99.99 %")]
     [InlineData(0.5, "50.00 %")]

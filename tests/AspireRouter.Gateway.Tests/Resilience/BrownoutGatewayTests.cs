@@ -22,6 +22,16 @@ public sealed class BrownoutGatewayTests
     private static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.Single() : "";
 
+    /// <summary>The request was answered by <paramref name="model"/> in <paramref name="region"/> after <paramref name="attempts"/> attempts, not in panic mode.</summary>
+    private static void AssertServed(HttpResponseMessage response, string model, string region, int attempts)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(model, Header(response, "X-AspireRouter-Model"));
+        Assert.Equal(region, Header(response, "X-AspireRouter-Region"));
+        Assert.Equal(attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "X-AspireRouter-Attempts"));
+        Assert.False(response.Headers.Contains("X-AspireRouter-Panic"));
+    }
+
     /// <summary>Every light model, in both regions, fails <paramref name="rate"/> of its answers (seeded, so runs repeat).</summary>
     private static void FailAtRandom(GatewayFactory factory, double rate, HttpStatusCode status, TimeSpan? retryAfter = null)
     {
@@ -215,11 +225,7 @@ public sealed class BrownoutGatewayTests
 
         var first = await PostLightAsync(client);
 
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("qwen-3-8b", Header(first, "X-AspireRouter-Model"));
-        Assert.Equal("global", Header(first, "X-AspireRouter-Region"));
-        Assert.Equal("2", Header(first, "X-AspireRouter-Attempts"));
-        Assert.False(first.Headers.Contains("X-AspireRouter-Panic"));
+        AssertServed(first, "qwen-3-8b", "global", 2);
 
         // The cool-down is still shared: the next request, within it, starts on the next model of the chain.
         var second = await PostLightAsync(client);
@@ -299,11 +305,7 @@ public sealed class BrownoutGatewayTests
 
         var response = await PostLightAsync(factory.CreateClient());
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("qwen-3-8b", Header(response, "X-AspireRouter-Model"));
-        Assert.Equal("global", Header(response, "X-AspireRouter-Region"));
-        Assert.Equal("1", Header(response, "X-AspireRouter-Attempts"));
-        Assert.False(response.Headers.Contains("X-AspireRouter-Panic"));
+        AssertServed(response, "qwen-3-8b", "global", 1);
         Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains(".cn.", StringComparison.Ordinal));
     }
 
@@ -315,10 +317,7 @@ public sealed class BrownoutGatewayTests
 
         var response = await PostLightAsync(factory.CreateClient());
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("qwen-3-8b", Header(response, "X-AspireRouter-Model"));
-        Assert.Equal("cn", Header(response, "X-AspireRouter-Region"));
-        Assert.Equal("1", Header(response, "X-AspireRouter-Attempts"));
+        AssertServed(response, "qwen-3-8b", "cn", 1);
         Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains(".global.", StringComparison.Ordinal));
     }
 
@@ -362,10 +361,6 @@ public sealed class BrownoutGatewayTests
 
         var response = await PostLightAsync(factory.CreateClient());
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(servedBy, Header(response, "X-AspireRouter-Model"));
-        Assert.Equal("global", Header(response, "X-AspireRouter-Region"));
-        Assert.Equal("1", Header(response, "X-AspireRouter-Attempts"));
-        Assert.False(response.Headers.Contains("X-AspireRouter-Panic"));
+        AssertServed(response, servedBy, "global", 1);
     }
 }

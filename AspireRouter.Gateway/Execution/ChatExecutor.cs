@@ -13,8 +13,8 @@ namespace AspireRouter.Gateway.Execution;
 /// Runs a request along its candidates under one deadline. Each pass tries every candidate once, in order, moving
 /// on at once after a failure; candidates that are out (breaker open, half-open with its trials taken, or cooling
 /// down after a 429) are skipped, and tried last, best first, when nothing admitted served the pass (panic mode).
-/// A cool-down that is only the gateway's guess (a 429 without Retry-After) is tried past before the request leaves
-/// its preferred region for a farther one, or before panic mode when it has no other region.
+/// A cool-down that is only the gateway's guess (a 429 without Retry-After) is tried past before the request goes to a
+/// much slower candidate, leaves its preferred region for a farther one, or enters panic mode.
 /// Later passes retry each candidate, up to the category's <c>MaxRetries</c> times, after exponential backoff with
 /// full jitter and never sooner than its Retry-After. Every attempt after the first must get past the adaptive retry
 /// throttle. A category that hedges races the next candidate against a slow first attempt.

@@ -15,7 +15,8 @@ namespace AspireRouter.Gateway.Breakers;
 /// <see cref="FailureThreshold"/> failures <em>and</em> the failure ratio is at least <see cref="FailureRatio"/> with
 /// 95 % confidence (the Wilson score interval's lower bound): 5 failures and no success is the least evidence that opens
 /// it (a dead model is out after five attempts), 7 of 8 opens it, a 30 % failure rate practically never does, a 60 %
-/// rate does after about a hundred attempts.
+/// rate does after about a hundred attempts. The attempts the judging gateway still has running on the endpoint count as
+/// not failed: failures come back faster than answers, and would otherwise be all the window holds after a quiet period.
 /// </remarks>
 public sealed class CircuitBreakerOptions
 {

@@ -294,31 +294,24 @@ public sealed class BrownoutGatewayTests
         }
     }
 
-    [Fact]
-    public async Task HomeEndpointsCoolingOnAGuess_AreTriedInOrderBeforeTheOtherRegion_WithoutPanicMode()
+    /// <summary>
+    /// Other requests' 429s left every global light endpoint cooling. A guess (no Retry-After, 0.5–1.5 s) only sends
+    /// first attempts to the region's other candidates: with none left, the request tries the region's own in the
+    /// chain's order before it pays the other region's distance. The provider's Retry-After is left alone while the
+    /// other region can serve.
+    /// </summary>
+    [Theory]
+    [InlineData(0, "global", "cn")]
+    [InlineData(30, "cn", "global")]
+    public async Task HomeEndpointsCooling_AreTriedBeforeTheOtherRegion_OnlyWhenTheCoolDownIsAGuess(int retryAfterSeconds, string servedIn, string untouched)
     {
-        // Other requests' 429s without Retry-After left every global light endpoint cooling for a guessed 0.5–1.5 s.
-        // The guess only sends first attempts to the region's other candidates: with none left, the request tries the
-        // region's own in the chain's order before it pays the other region's distance.
         await using var factory = new GatewayFactory();
-        await CoolEveryGlobalLightModelAsync(factory, retryAfter: null);
+        await CoolEveryGlobalLightModelAsync(factory, retryAfterSeconds == 0 ? null : TimeSpan.FromSeconds(retryAfterSeconds));
 
         var response = await PostLightAsync(factory.CreateClient());
 
-        AssertServed(response, "qwen-3-8b", "global", 1);
-        Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains(".cn.", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task HomeEndpointsCoolingForTheProvidersRetryAfter_AreLeftAlone_TheOtherRegionServes()
-    {
-        await using var factory = new GatewayFactory();
-        await CoolEveryGlobalLightModelAsync(factory, retryAfter: TimeSpan.FromSeconds(30));
-
-        var response = await PostLightAsync(factory.CreateClient());
-
-        AssertServed(response, "qwen-3-8b", "cn", 1);
-        Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains(".global.", StringComparison.Ordinal));
+        AssertServed(response, "qwen-3-8b", servedIn, 1);
+        Assert.DoesNotContain(factory.Stub.Requests, r => r.Uri.Host.Contains($".{untouched}.", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -20,8 +20,10 @@ public sealed record BrownoutRun(BrownoutScenario Scenario, string Router, TimeS
     /// Latency percentile to an answer: a failed request counts as never answered (+∞), so a router that fails fast
     /// does not look fast. +∞ when more than <c>100 − percent</c> % of the requests failed.
     /// </summary>
-    public double AnswerPercentile(double percent) =>
-        LatencySamples.Percentile([.. Outcomes.Select(o => o.Ok ? o.Ms : double.PositiveInfinity).Order()], percent);
+    public double AnswerPercentile(double percent) => LatencySamples.Percentile([.. AnswerLatencies().Order()], percent);
+
+    /// <summary>Each request's latency to an answer, in the order sent: +∞ for a failed one.</summary>
+    public IEnumerable<double> AnswerLatencies() => Outcomes.Select(o => o.Ok ? o.Ms : double.PositiveInfinity);
 
     public double AttemptsPerRequest => BrownoutReport.AttemptsPerRequest(Outcomes);
 
@@ -150,7 +152,7 @@ public static class BrownoutReport
     {
         var random = new Random(7);
         var differences = new List<double>(resamples);
-        var (ours, theirs) = (Answers(gateway), Answers(seed));
+        double[] ours = [.. gateway.AnswerLatencies()], theirs = [.. seed.AnswerLatencies()];
         var (a, b) = (new double[ours.Length], new double[theirs.Length]);
         for (var r = 0; r < resamples; r++)
         {
@@ -164,8 +166,6 @@ public static class BrownoutReport
         differences.Sort();
         return differences.Count == 0 ? (double.NaN, double.NaN)
             : (LatencySamples.Percentile(differences, 2.5), LatencySamples.Percentile(differences, 97.5));
-
-        static double[] Answers(BrownoutRun run) => [.. run.Outcomes.Select(o => o.Ok ? o.Ms : double.PositiveInfinity)];
 
         double Resampled(double[] source, double[] into)
         {
